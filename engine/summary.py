@@ -1,0 +1,106 @@
+"""The numbers a run ends with, per pane: makespan, utilization, memory, refusals, response times.
+
+Everything here is read from the pane's Timeline, so the CLI's JSON, the
+charts and the captions agree by construction.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from engine.run import PaneRun, ScenarioRun
+from engine.timeline import Ev, Timeline, UState
+
+
+def scenario_summary(run: ScenarioRun) -> dict:
+    """The CLI's JSON object: the scenario's title and one entry per pane."""
+    scenario = run.scenario
+    return {
+        "title": scenario.title,
+        "seed": scenario.seed,
+        "cores": scenario.machine.cores,
+        "panes": [pane_summary(pane) for pane in run.panes],
+    }
+
+
+def pane_summary(run: PaneRun) -> dict:
+    timeline = run.timeline
+    head = timeline.head
+    ours = head.u_process[: head.n_uthreads] == 0
+    end = run.end_ms if run.end_ms is not None else run.env.now
+    span = max(end, 0.0)
+    cooked = timeline.cooked_by_process(end)
+    busy = cooked[0]
+    all_ended = run.processes[0].live_tickets == 0 and not run.stuck
+    pane = run.pane
+    return {
+        "label": pane.label or pane.model,
+        "model": pane.model,
+        "io": pane.io if pane.model != "one-to-one" else "blocking",
+        "kernel_threads": _peak_kernel_threads(timeline),
+        "end_ms": _clean(end),
+        "makespan_ms": _clean(end) if all_ended else None,
+        "cpu_busy_ms": _clean(busy),
+        "utilization": _clean(busy / (run.scenario.machine.cores * span)) if span > 0 else 0.0,
+        "context_switch_ms": _clean(run.kernel.switch_ms),
+        "kernel_memory_peak_kib": int(timeline.kernel_memory_kib.arrays()[1].max(initial=0)),
+        "threads_created": run.processes[0].hired,
+        "threads_refused": run.processes[0].refused,
+        "tasks_completed": head.completed,
+        "response_ms": _response_times(timeline, ours),
+        "cpu_share": _cpu_share(timeline, cooked),
+        "deadlocked": run.stuck,
+        "deadlock": _deadlock_report(timeline),
+        "tasks": _tasks(timeline, ours),
+    }
+
+
+def _clean(value: float) -> float:
+    """Round away float noise so golden files are stable (0.1 µs resolution)."""
+    return round(float(value), 4)
+
+
+def _peak_kernel_threads(timeline: Timeline) -> int:
+    memory = timeline.kernel_memory_kib.arrays()[1]
+    return int(memory.max(initial=0)) // timeline.kernel_thread_kib
+
+
+def _response_times(timeline: Timeline, ours: np.ndarray) -> dict:
+    head = timeline.head
+    finished = ours & (head.u_state[: head.n_uthreads] == UState.FINISHED)
+    times = head.u_finish[: head.n_uthreads][finished] - head.u_start[: head.n_uthreads][finished]
+    if not len(times):
+        return {"mean": None, "p50": None, "p95": None}
+    return {"mean": _clean(times.mean()), "p50": _clean(np.percentile(times, 50)),
+            "p95": _clean(np.percentile(times, 95))}
+
+
+def _cpu_share(timeline: Timeline, cooked: np.ndarray) -> dict:
+    total = cooked.sum()
+    return {info.name: _clean(cooked[index] / total) if total else 0.0
+            for index, info in enumerate(timeline.processes)}
+
+
+def _deadlock_report(timeline: Timeline) -> str | None:
+    for event in reversed(timeline.events[-64:]):
+        if event.kind == Ev.DEADLOCK:
+            return str(event.info)
+    return None
+
+
+def _tasks(timeline: Timeline, ours: np.ndarray) -> list[dict]:
+    head = timeline.head
+    names = {0: "pending"} | {state.value: state.name.lower() for state in UState}
+    rows = []
+    for ticket in np.flatnonzero(ours):
+        finish = head.u_finish[ticket]
+        rows.append({
+            "name": timeline.uthread_name(int(ticket)),
+            "index": int(ticket),
+            "start_ms": _clean(head.u_start[ticket]),
+            "finish_ms": None if math.isnan(finish) else _clean(finish),
+            "state": names[int(head.u_state[ticket])],
+        })
+    return rows

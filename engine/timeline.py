@@ -1,0 +1,516 @@
+"""The Timeline: typed events of one pane, the state they imply at any time, and metric series.
+
+The engine appends events as it simulates; everything else (animation, charts,
+captions, the CLI summary, trace export) reads the Timeline, never the SimPy
+objects. ``state_at(t)`` replays events from the nearest keyframe, so playing
+forward, rewinding and scrubbing are all cheap.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Ev:
+    """Event kinds. Fields used by each: (stove, kthread, uthread, info)."""
+
+    ARRIVE = "arrive"  # uthread printed (arrived); info = process index
+    HIRE = "hire"  # kthread created; info = process index
+    REFUSE = "refuse"  # kthread creation failed (pantry full) for uthread
+    BENCH = "bench"  # kthread joins the kernel run queue
+    DISPATCH = "dispatch"  # kthread put at stove by the kitchen manager
+    RUN = "run"  # kthread starts cooking uthread (user-level switch when the chef had another)
+    ROTATE = "rotate"  # user-level time slice over: uthread back on the ticket rail
+    PREEMPT = "preempt"  # kthread taken off the stove back to the bench
+    BLOCK = "block"  # kthread (with uthread) waits at the oven; info = wake time or lock name
+    PARK = "park"  # uthread waits in the event loop's wait set; kthread keeps cooking; info = wake time
+    LOCK_WAIT = "lock_wait"  # uthread waits for a lock in the user-level library; info = lock name
+    WAKE = "wake"  # uthread (and its kthread, if it blocked) ready again
+    LOCK = "lock"  # uthread took a lock; info = lock name
+    UNLOCK = "unlock"  # uthread released a lock; info = lock name
+    FINISH = "finish"  # uthread done
+    IDLE = "idle"  # kthread leaves the stove: no ticket to cook
+    EXIT = "exit"  # kthread ends; its pantry locker is freed
+    UPCALL = "upcall"  # scheduler activation: kernel hands the library a fresh kthread; info = blocked kthread
+    PRIORITY = "priority"  # kthread's effective priority changed (inheritance); info = new priority
+    STUCK = "stuck"  # uthread can never finish; info = what it waits for
+    DEADLOCK = "deadlock"  # no progress possible; info = description of the cycle
+
+
+class Event(NamedTuple):
+    t: float
+    kind: str
+    stove: int = -1
+    kthread: int = -1
+    uthread: int = -1
+    info: object = None
+
+
+class KState(IntEnum):
+    """Kernel thread (chef) states."""
+
+    IDLE = 0  # hired, waiting for a ticket (no work in its process)
+    READY = 1  # on the bench
+    RUNNING = 2  # at a stove
+    BLOCKED = 3  # at the oven (I/O) or waiting for a lock in the kernel
+    EXITED = 4
+
+
+class UState(IntEnum):
+    """User thread (ticket) states."""
+
+    PENDING = 0  # not yet arrived
+    READY = 1  # on the rail, or with its own chef on the bench
+    RUNNING = 2
+    BLOCKED = 3  # in the oven with its chef (blocking I/O)
+    PARKED = 4  # in the event loop's wait set (non-blocking I/O)
+    WAIT_LOCK = 5
+    FINISHED = 6
+    REFUSED = 7
+    STUCK = 8
+
+
+def _grow(array: np.ndarray, size: int, fill) -> np.ndarray:
+    if size <= len(array):
+        return array
+    bigger = np.full(max(size, 2 * len(array), 16), fill, dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
+class Series:
+    """A step series (t, value) that grows as events arrive; same-time updates overwrite."""
+
+    def __init__(self) -> None:
+        self._t = np.zeros(256)
+        self._v = np.zeros(256)
+        self.size = 0
+
+    def append(self, t: float, value: float) -> None:
+        n = self.size
+        if n and self._t[n - 1] == t:
+            self._v[n - 1] = value
+            return
+        if n and self._v[n - 1] == value:
+            return
+        if n == len(self._t):
+            self._t = _grow(self._t, n + 1, 0.0)
+            self._v = _grow(self._v, n + 1, 0.0)
+        self._t[n] = t
+        self._v[n] = value
+        self.size = n + 1
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Views of (t, value) recorded so far; do not modify."""
+        return self._t[: self.size], self._v[: self.size]
+
+    def value_at(self, t: float) -> float:
+        times, values = self.arrays()
+        index = int(np.searchsorted(times, t, side="right")) - 1
+        return float(values[index]) if index >= 0 else 0.0
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """A process in the pane: ours (index 0), a neighbour, or a fork child."""
+
+    name: str
+    model: str
+    io: str
+    ours: bool
+
+
+class KitchenState:
+    """Mutable state of one pane, changed by applying events in time order."""
+
+    def __init__(self, cores: int, kernel_thread_kib: int) -> None:
+        self.t = 0.0
+        self.kib = kernel_thread_kib
+        self.stove_kthread = np.full(cores, -1, dtype=np.int64)
+        self.k_state = np.zeros(0, dtype=np.int8)
+        self.k_uthread = np.zeros(0, dtype=np.int64)
+        self.k_process = np.zeros(0, dtype=np.int64)
+        self.k_stove = np.zeros(0, dtype=np.int64)
+        self.k_priority = np.zeros(0, dtype=np.int64)
+        self.k_since = np.zeros(0)
+        self.u_state = np.zeros(0, dtype=np.int8)
+        self.u_kthread = np.zeros(0, dtype=np.int64)
+        self.u_process = np.zeros(0, dtype=np.int64)
+        self.u_done = np.zeros(0)
+        self.u_since = np.zeros(0)
+        self.u_wake_at = np.zeros(0)
+        self.u_start = np.zeros(0)
+        self.u_finish = np.zeros(0)
+        self.n_kthreads = 0
+        self.n_uthreads = 0
+        self.process_cpu_ms: list[float] = []
+        self.process_memory_kib: list[int] = []
+        self.process_busy: list[int] = []
+        self.locks: dict[str, int] = {}
+        self.completed = 0
+        self.refused = 0
+
+    def copy(self) -> KitchenState:
+        other = KitchenState.__new__(KitchenState)
+        for name, value in vars(self).items():
+            setattr(other, name, value.copy() if hasattr(value, "copy") else value)
+        return other
+
+    def apply(self, event: Event) -> None:
+        self.t = event.t
+        _HANDLERS[event.kind](self, event)
+
+    def ensure_process(self, index: int) -> None:
+        while len(self.process_cpu_ms) <= index:
+            self.process_cpu_ms.append(0.0)
+            self.process_memory_kib.append(0)
+            self.process_busy.append(0)
+
+    def _stop_cooking(self, uthread: int, t: float) -> None:
+        if self.u_state[uthread] == UState.RUNNING:
+            cooked = t - self.u_since[uthread]
+            self.u_done[uthread] += cooked
+            self.process_cpu_ms[self.u_process[uthread]] += cooked
+
+    def _leave_stove(self, kthread: int) -> None:
+        stove = self.k_stove[kthread]
+        if stove >= 0 and self.stove_kthread[stove] == kthread:
+            self.stove_kthread[stove] = -1
+            self.process_busy[self.k_process[kthread]] -= 1
+        self.k_stove[kthread] = -1
+
+    def _drop_uthread(self, kthread: int, new_state: UState, t: float) -> int:
+        uthread = self.k_uthread[kthread]
+        if uthread >= 0:
+            self._stop_cooking(uthread, t)
+            self.u_state[uthread] = new_state
+        return uthread
+
+    def on_arrive(self, e: Event) -> None:
+        u = e.uthread
+        if u >= self.n_uthreads:
+            self._grow_uthreads(u + 1)
+        self.ensure_process(e.info)
+        self.u_process[u] = e.info
+        self.u_state[u] = UState.READY
+        self.u_start[u] = e.t
+
+    def _grow_uthreads(self, size: int) -> None:
+        self.n_uthreads = size
+        for name, fill in (("u_state", 0), ("u_kthread", -1), ("u_process", 0), ("u_done", 0.0),
+                           ("u_since", 0.0), ("u_wake_at", np.nan), ("u_start", np.nan), ("u_finish", np.nan)):
+            setattr(self, name, _grow(getattr(self, name), size, fill))
+
+    def _grow_kthreads(self, size: int) -> None:
+        self.n_kthreads = size
+        for name, fill in (("k_state", 0), ("k_uthread", -1), ("k_process", 0), ("k_stove", -1),
+                           ("k_priority", 0), ("k_since", 0.0)):
+            setattr(self, name, _grow(getattr(self, name), size, fill))
+
+    def on_hire(self, e: Event) -> None:
+        k = e.kthread
+        if k >= self.n_kthreads:
+            self._grow_kthreads(k + 1)
+        self.ensure_process(e.info)
+        self.k_process[k] = e.info
+        self.k_state[k] = KState.IDLE
+        self.k_since[k] = e.t
+        self.process_memory_kib[e.info] += self.kib
+        if e.uthread >= 0:
+            self.k_uthread[k] = e.uthread
+            self.u_kthread[e.uthread] = k
+
+    def on_refuse(self, e: Event) -> None:
+        self.u_state[e.uthread] = UState.REFUSED
+        self.u_finish[e.uthread] = e.t
+        self.refused += 1
+
+    def on_bench(self, e: Event) -> None:
+        self.k_state[e.kthread] = KState.READY
+        self.k_since[e.kthread] = e.t
+
+    def on_dispatch(self, e: Event) -> None:
+        self.stove_kthread[e.stove] = e.kthread
+        self.process_busy[self.k_process[e.kthread]] += 1
+        self.k_stove[e.kthread] = e.stove
+        self.k_state[e.kthread] = KState.RUNNING
+        self.k_since[e.kthread] = e.t
+        u = self.k_uthread[e.kthread]
+        if u >= 0:
+            self.u_state[u] = UState.RUNNING
+            self.u_since[u] = e.t
+
+    def on_run(self, e: Event) -> None:
+        k, u = e.kthread, e.uthread
+        self.k_uthread[k] = u
+        self.u_kthread[u] = k
+        self.u_state[u] = UState.RUNNING
+        self.u_since[u] = e.t
+
+    def on_rotate(self, e: Event) -> None:
+        self._drop_uthread(e.kthread, UState.READY, e.t)
+        self.u_kthread[e.uthread] = -1
+        self.k_uthread[e.kthread] = -1
+
+    def on_preempt(self, e: Event) -> None:
+        self._drop_uthread(e.kthread, UState.READY, e.t)
+        self._leave_stove(e.kthread)
+        self.k_state[e.kthread] = KState.READY
+        self.k_since[e.kthread] = e.t
+
+    def on_block(self, e: Event) -> None:
+        waits_for_lock = isinstance(e.info, str)
+        self._drop_uthread(e.kthread, UState.WAIT_LOCK if waits_for_lock else UState.BLOCKED, e.t)
+        if not waits_for_lock:
+            self.u_wake_at[e.uthread] = e.info
+        self._leave_stove(e.kthread)
+        self.k_state[e.kthread] = KState.BLOCKED
+        self.k_since[e.kthread] = e.t
+
+    def on_park(self, e: Event) -> None:
+        self._drop_uthread(e.kthread, UState.PARKED, e.t)
+        self.u_wake_at[e.uthread] = e.info
+        self.u_kthread[e.uthread] = -1
+        self.k_uthread[e.kthread] = -1
+
+    def on_lock_wait(self, e: Event) -> None:
+        self._drop_uthread(e.kthread, UState.WAIT_LOCK, e.t)
+        self.u_kthread[e.uthread] = -1
+        self.k_uthread[e.kthread] = -1
+
+    def on_wake(self, e: Event) -> None:
+        self.u_state[e.uthread] = UState.READY
+        self.u_wake_at[e.uthread] = np.nan
+        if e.kthread >= 0:
+            self.k_state[e.kthread] = KState.READY
+            self.k_since[e.kthread] = e.t
+
+    def on_lock(self, e: Event) -> None:
+        self.locks[e.info] = e.uthread
+
+    def on_unlock(self, e: Event) -> None:
+        self.locks.pop(e.info, None)
+
+    def on_finish(self, e: Event) -> None:
+        self._stop_cooking(e.uthread, e.t)
+        self.u_state[e.uthread] = UState.FINISHED
+        self.u_finish[e.uthread] = e.t
+        self.u_kthread[e.uthread] = -1
+        if e.kthread >= 0:
+            self.k_uthread[e.kthread] = -1
+        if self.u_process[e.uthread] == 0:
+            self.completed += 1
+
+    def on_idle(self, e: Event) -> None:
+        self._leave_stove(e.kthread)
+        self.k_state[e.kthread] = KState.IDLE
+        self.k_since[e.kthread] = e.t
+
+    def on_exit(self, e: Event) -> None:
+        self._leave_stove(e.kthread)
+        self.k_state[e.kthread] = KState.EXITED
+        self.k_uthread[e.kthread] = -1
+        self.process_memory_kib[self.k_process[e.kthread]] -= self.kib
+
+    def on_priority(self, e: Event) -> None:
+        self.k_priority[e.kthread] = e.info
+
+    def on_stuck(self, e: Event) -> None:
+        self._stop_cooking(e.uthread, e.t)
+        self.u_state[e.uthread] = UState.STUCK
+
+    def on_note(self, e: Event) -> None:
+        """Events that only narrate (upcall, deadlock) change no state."""
+
+
+_HANDLERS = {kind: getattr(KitchenState, f"on_{kind}") for kind in
+             (Ev.ARRIVE, Ev.HIRE, Ev.REFUSE, Ev.BENCH, Ev.DISPATCH, Ev.RUN, Ev.ROTATE, Ev.PREEMPT, Ev.BLOCK,
+              Ev.PARK, Ev.LOCK_WAIT, Ev.WAKE, Ev.LOCK, Ev.UNLOCK, Ev.FINISH, Ev.IDLE, Ev.EXIT, Ev.PRIORITY,
+              Ev.STUCK)}
+_HANDLERS[Ev.UPCALL] = KitchenState.on_note
+_HANDLERS[Ev.DEADLOCK] = KitchenState.on_note
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An immutable picture of one pane at time ``t`` (arrays are read-only copies)."""
+
+    t: float
+    stove_kthread: np.ndarray
+    k_state: np.ndarray
+    k_uthread: np.ndarray
+    k_process: np.ndarray
+    k_priority: np.ndarray
+    k_since: np.ndarray
+    u_state: np.ndarray
+    u_kthread: np.ndarray
+    u_process: np.ndarray
+    u_done: np.ndarray
+    u_work: np.ndarray
+    u_wake_at: np.ndarray
+    u_start: np.ndarray
+    locks: dict
+    process_memory_kib: tuple
+    completed: int
+    refused: int
+
+    @property
+    def busy_stoves(self) -> int:
+        return int(np.count_nonzero(self.stove_kthread >= 0))
+
+    def kthreads_of(self, process: int) -> np.ndarray:
+        """Ids of live kernel threads (chefs) of a process."""
+        return np.flatnonzero((self.k_process == process) & (self.k_state != KState.EXITED))
+
+    def frozen(self, process: int = 0) -> bool:
+        """Every chef of the process waits at the oven while tickets are waiting: nothing can cook."""
+        chefs = self.kthreads_of(process)
+        if len(chefs) == 0 or not np.all(self.k_state[chefs] == KState.BLOCKED):
+            return False
+        mine = self.u_process == process
+        return bool(np.any(mine & (self.u_state == UState.READY)))
+
+
+def _frozen_copy(array: np.ndarray, size: int) -> np.ndarray:
+    view = array[:size].copy()
+    view.flags.writeable = False
+    return view
+
+
+class Timeline:
+    """Events of one pane in time order, with keyframes, a playback cursor and metric series."""
+
+    def __init__(self, cores: int, kernel_thread_kib: int, processes: list[ProcessInfo]) -> None:
+        self.cores = cores
+        self.kernel_thread_kib = kernel_thread_kib
+        self.processes = list(processes)
+        self.events: list[Event] = []
+        self.u_work = np.zeros(0)
+        self._batch_starts: list[int] = []
+        self._batch_names: list[str] = []
+        self.computed_until = 0.0
+        self.end_ms: float | None = None
+        self._head = KitchenState(cores, kernel_thread_kib)
+        self._head.ensure_process(len(self.processes) - 1)
+        self._keyframes: list[tuple[int, KitchenState]] = [(0, self._head.copy())]
+        self._keyframe_every = 4096
+        self._cursor = self._head.copy()
+        self._cursor_index = 0
+        self.busy = Series()
+        self.busy_all = Series()
+        self.kernel_memory_kib = Series()
+        self.completed = Series()
+
+    def add_process(self, info: ProcessInfo) -> int:
+        self.processes.append(info)
+        self._head.ensure_process(len(self.processes) - 1)
+        return len(self.processes) - 1
+
+    def describe_batch(self, name: str, first_id: int, work_ms: np.ndarray) -> None:
+        """Remember the label and total cooking work of tickets ``first_id ..`` (for names and progress bars)."""
+        end = first_id + len(work_ms)
+        self.u_work = _grow(self.u_work, end, 0.0)
+        self.u_work[first_id:end] = work_ms
+        self._batch_starts.append(first_id)
+        self._batch_names.append(name)
+
+    def uthread_name(self, uthread: int) -> str:
+        """A ticket's label, e.g. ``chop #3``."""
+        batch = bisect.bisect_right(self._batch_starts, uthread) - 1
+        return f"{self._batch_names[batch]} #{uthread - self._batch_starts[batch] + 1}"
+
+    def record_at(self, t: float, kind: str, stove: int = -1, kthread: int = -1, uthread: int = -1,
+                  info: object = None) -> None:
+        self.record(Event(t, kind, stove, kthread, uthread, info))
+
+    def record(self, event: Event) -> None:
+        """Append an event (times never decrease) and update the head state and series."""
+        self.events.append(event)
+        head = self._head
+        head.apply(event)
+        if event.kind in _SERIES_KINDS:
+            self._sample(head, event.t)
+        if len(self.events) - self._keyframes[-1][0] >= self._keyframe_every:
+            self._keyframes.append((len(self.events), head.copy()))
+            self._keyframe_every = max(4096, 2 * (head.n_uthreads + head.n_kthreads))
+
+    def _sample(self, head: KitchenState, t: float) -> None:
+        self.busy.append(t, head.process_busy[0])
+        self.busy_all.append(t, sum(head.process_busy))
+        self.kernel_memory_kib.append(t, head.process_memory_kib[0])
+        self.completed.append(t, head.completed)
+
+    @property
+    def head(self) -> KitchenState:
+        """The state after the last recorded event (used by the engine's summary)."""
+        return self._head
+
+    def state_at(self, t: float) -> Snapshot:
+        """The state at simulated time ``t`` (events at exactly ``t`` included)."""
+        t = min(t, self.computed_until)
+        end = bisect.bisect_right(self.events, t, key=lambda e: e.t)
+        if end < self._cursor_index:
+            at = bisect.bisect_right(self._keyframes, end, key=lambda kf: kf[0]) - 1
+            self._cursor_index, keyframe = self._keyframes[at]
+            self._cursor = keyframe.copy()
+        for index in range(self._cursor_index, end):
+            self._cursor.apply(self.events[index])
+        self._cursor_index = end
+        return self._snapshot(self._cursor, t)
+
+    def _snapshot(self, state: KitchenState, t: float) -> Snapshot:
+        nk, nu = state.n_kthreads, state.n_uthreads
+        return Snapshot(
+            t=t,
+            stove_kthread=_frozen_copy(state.stove_kthread, self.cores),
+            k_state=_frozen_copy(state.k_state, nk),
+            k_uthread=_frozen_copy(state.k_uthread, nk),
+            k_process=_frozen_copy(state.k_process, nk),
+            k_priority=_frozen_copy(state.k_priority, nk),
+            k_since=_frozen_copy(state.k_since, nk),
+            u_state=_frozen_copy(state.u_state, nu),
+            u_kthread=_frozen_copy(state.u_kthread, nu),
+            u_process=_frozen_copy(state.u_process, nu),
+            u_done=_cooked_until(state, t),
+            u_work=_frozen_copy(_grow(self.u_work, nu, 0.0), nu),
+            u_wake_at=_frozen_copy(state.u_wake_at, nu),
+            u_start=_frozen_copy(state.u_start, nu),
+            locks=dict(state.locks),
+            process_memory_kib=tuple(state.process_memory_kib),
+            completed=state.completed,
+            refused=state.refused,
+        )
+
+    def cooked_by_process(self, t: float) -> np.ndarray:
+        """CPU ms each process has cooked by time ``t`` >= the last event (running bursts included)."""
+        head = self._head
+        done = _cooked_until(head, t)
+        return np.bincount(head.u_process[: head.n_uthreads], weights=done, minlength=len(self.processes))
+
+    def events_between(self, start: float, end: float) -> list[Event]:
+        """Events with start < t <= end (for narration)."""
+        lo = bisect.bisect_right(self.events, start, key=lambda e: e.t)
+        hi = bisect.bisect_right(self.events, end, key=lambda e: e.t)
+        return self.events[lo:hi]
+
+    def next_event_time(self, after: float) -> float | None:
+        """Time of the first event strictly after ``after`` that is already computed."""
+        index = bisect.bisect_right(self.events, after, key=lambda e: e.t)
+        return self.events[index].t if index < len(self.events) else None
+
+
+def _cooked_until(state: KitchenState, t: float) -> np.ndarray:
+    nu = state.n_uthreads
+    done = state.u_done[:nu].copy()
+    running = state.u_state[:nu] == UState.RUNNING
+    done[running] += t - state.u_since[:nu][running]
+    done.flags.writeable = False
+    return done
+
+
+_SERIES_KINDS = frozenset({Ev.DISPATCH, Ev.PREEMPT, Ev.BLOCK, Ev.IDLE, Ev.EXIT, Ev.HIRE, Ev.FINISH})

@@ -1,0 +1,7 @@
+"""``python -m kitchen`` runs the ``thread-kitchen`` command."""
+
+import sys
+
+from kitchen.cli import main
+
+sys.exit(main())

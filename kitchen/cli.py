@@ -1,0 +1,124 @@
+"""The ``thread-kitchen`` command: open the window, or run a scenario headless.
+
+    thread-kitchen                         open the app on the parallelism lesson
+    thread-kitchen simulate LESSON_OR_FILE [--until MS] [--seed N] [--json]
+
+Bad input (a missing file, a broken scenario, a bad number) prints one line
+naming what is wrong and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import engine
+from engine.assets import resolve_scenario
+from engine.run import ScenarioRun
+from engine.scenario import ScenarioError, load_scenario
+from engine.summary import scenario_summary
+
+EXIT_BAD_INPUT = 2
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of milliseconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of milliseconds")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="thread-kitchen", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"thread-kitchen {engine.__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    simulate = commands.add_parser("simulate", help="run a lesson or scenario file headless and report")
+    simulate.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
+    simulate.add_argument("--until", type=_milliseconds, help="stop at this simulated time (ms)")
+    simulate.add_argument("--seed", type=_seed, help="override the scenario's random seed")
+    simulate.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    simulate.set_defaults(handler=run_simulate)
+    return parser
+
+
+def load(name_or_path: str):
+    """Load a lesson or scenario file (raises ScenarioError with a readable message)."""
+    return load_scenario(resolve_scenario(name_or_path))
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    scenario = load(args.scenario)
+    run = ScenarioRun(scenario, seed=args.seed)
+    run.advance(args.until if args.until is not None else math.inf)
+    summary = scenario_summary(run)
+    if args.json:
+        json.dump(summary, sys.stdout, indent=2)
+        print()
+    else:
+        print(format_table(summary))
+    return 0
+
+
+def format_table(summary: dict) -> str:
+    """A readable table: one column per pane."""
+    rows = [
+        ("model", lambda p: p["label"]),
+        ("I/O", lambda p: p["io"]),
+        ("kernel threads (peak)", lambda p: p["kernel_threads"]),
+        ("makespan ms", lambda p: "not finished" if p["makespan_ms"] is None else f"{p['makespan_ms']:g}"),
+        ("utilization", lambda p: f"{p['utilization']:.1%}"),
+        ("CPU busy ms", lambda p: f"{p['cpu_busy_ms']:g}"),
+        ("kernel memory peak KiB", lambda p: p["kernel_memory_peak_kib"]),
+        ("threads created / refused", lambda p: f"{p['threads_created']} / {p['threads_refused']}"),
+        ("tasks completed", lambda p: p["tasks_completed"]),
+        ("response p50 ms", lambda p: "-" if p["response_ms"]["p50"] is None else f"{p['response_ms']['p50']:g}"),
+        ("deadlocked", lambda p: "yes" if p["deadlocked"] else "no"),
+    ]
+    table = [[label, *(str(cell(pane)) for pane in summary["panes"])] for label, cell in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = [f"{summary['title']} ({summary['cores']} stoves)"]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
+    return "\n".join(lines)
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """Open the desktop window (until it exists: the default lesson, headless)."""
+    args.scenario, args.until, args.seed, args.json = "parallelism", None, None, False
+    return run_simulate(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", run_window)
+    try:
+        return handler(args)
+    except ScenarioError as error:
+        print(f"thread-kitchen: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
