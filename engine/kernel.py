@@ -62,13 +62,15 @@ class Bench:
     def pop(self) -> KernelThread | None:
         if not self.size:
             return None
-        top = max(level for level, queue in self.levels.items() if queue)
+        queue = self.levels[self.best_priority()]
         self.size -= 1
-        return self.levels[top].popleft()
+        return queue.popleft()
 
     def best_priority(self) -> int | None:
         if not self.size:
             return None
+        if len(self.levels) == 1:
+            return next(iter(self.levels))
         return max(level for level, queue in self.levels.items() if queue)
 
     def remove(self, chef: KernelThread) -> bool:

@@ -158,6 +158,7 @@ class PaneRun:
             else:
                 env.step()
                 steps += 1
+        self.timeline.flush()
         self.timeline.computed_until = self._final_time()
         return self.end_ms is not None
 

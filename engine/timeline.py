@@ -75,6 +75,12 @@ class UState(IntEnum):
     STUCK = 8
 
 
+# Plain ints for the hot paths (attribute access on IntEnum classes is slow).
+K_IDLE, K_READY, K_RUNNING, K_BLOCKED, K_EXITED = (int(s) for s in KState)
+U_PENDING, U_READY, U_RUNNING, U_BLOCKED, U_PARKED, U_WAIT_LOCK, U_FINISHED, U_REFUSED, U_STUCK = (
+    int(s) for s in UState)
+
+
 def _grow(array: np.ndarray, size: int, fill) -> np.ndarray:
     if size <= len(array):
         return array
@@ -172,7 +178,7 @@ class KitchenState:
             self.process_busy.append(0)
 
     def _stop_cooking(self, uthread: int, t: float) -> None:
-        if self.u_state[uthread] == UState.RUNNING:
+        if self.u_state[uthread] == U_RUNNING:
             cooked = t - self.u_since[uthread]
             self.u_done[uthread] += cooked
             self.process_cpu_ms[self.u_process[uthread]] += cooked
@@ -184,7 +190,7 @@ class KitchenState:
             self.process_busy[self.k_process[kthread]] -= 1
         self.k_stove[kthread] = -1
 
-    def _drop_uthread(self, kthread: int, new_state: UState, t: float) -> int:
+    def _drop_uthread(self, kthread: int, new_state: int, t: float) -> int:
         uthread = self.k_uthread[kthread]
         if uthread >= 0:
             self._stop_cooking(uthread, t)
@@ -197,7 +203,7 @@ class KitchenState:
             self._grow_uthreads(u + 1)
         self.ensure_process(e.info)
         self.u_process[u] = e.info
-        self.u_state[u] = UState.READY
+        self.u_state[u] = U_READY
         self.u_start[u] = e.t
 
     def _grow_uthreads(self, size: int) -> None:
@@ -218,7 +224,7 @@ class KitchenState:
             self._grow_kthreads(k + 1)
         self.ensure_process(e.info)
         self.k_process[k] = e.info
-        self.k_state[k] = KState.IDLE
+        self.k_state[k] = K_IDLE
         self.k_since[k] = e.t
         self.process_memory_kib[e.info] += self.kib
         if e.uthread >= 0:
@@ -226,68 +232,68 @@ class KitchenState:
             self.u_kthread[e.uthread] = k
 
     def on_refuse(self, e: Event) -> None:
-        self.u_state[e.uthread] = UState.REFUSED
+        self.u_state[e.uthread] = U_REFUSED
         self.u_finish[e.uthread] = e.t
         self.refused += 1
 
     def on_bench(self, e: Event) -> None:
-        self.k_state[e.kthread] = KState.READY
+        self.k_state[e.kthread] = K_READY
         self.k_since[e.kthread] = e.t
 
     def on_dispatch(self, e: Event) -> None:
         self.stove_kthread[e.stove] = e.kthread
         self.process_busy[self.k_process[e.kthread]] += 1
         self.k_stove[e.kthread] = e.stove
-        self.k_state[e.kthread] = KState.RUNNING
+        self.k_state[e.kthread] = K_RUNNING
         self.k_since[e.kthread] = e.t
         u = self.k_uthread[e.kthread]
         if u >= 0:
-            self.u_state[u] = UState.RUNNING
+            self.u_state[u] = U_RUNNING
             self.u_since[u] = e.t
 
     def on_run(self, e: Event) -> None:
         k, u = e.kthread, e.uthread
         self.k_uthread[k] = u
         self.u_kthread[u] = k
-        self.u_state[u] = UState.RUNNING
+        self.u_state[u] = U_RUNNING
         self.u_since[u] = e.t
 
     def on_rotate(self, e: Event) -> None:
-        self._drop_uthread(e.kthread, UState.READY, e.t)
+        self._drop_uthread(e.kthread, U_READY, e.t)
         self.u_kthread[e.uthread] = -1
         self.k_uthread[e.kthread] = -1
 
     def on_preempt(self, e: Event) -> None:
-        self._drop_uthread(e.kthread, UState.READY, e.t)
+        self._drop_uthread(e.kthread, U_READY, e.t)
         self._leave_stove(e.kthread)
-        self.k_state[e.kthread] = KState.READY
+        self.k_state[e.kthread] = K_READY
         self.k_since[e.kthread] = e.t
 
     def on_block(self, e: Event) -> None:
         waits_for_lock = isinstance(e.info, str)
-        self._drop_uthread(e.kthread, UState.WAIT_LOCK if waits_for_lock else UState.BLOCKED, e.t)
+        self._drop_uthread(e.kthread, U_WAIT_LOCK if waits_for_lock else U_BLOCKED, e.t)
         if not waits_for_lock:
             self.u_wake_at[e.uthread] = e.info
         self._leave_stove(e.kthread)
-        self.k_state[e.kthread] = KState.BLOCKED
+        self.k_state[e.kthread] = K_BLOCKED
         self.k_since[e.kthread] = e.t
 
     def on_park(self, e: Event) -> None:
-        self._drop_uthread(e.kthread, UState.PARKED, e.t)
+        self._drop_uthread(e.kthread, U_PARKED, e.t)
         self.u_wake_at[e.uthread] = e.info
         self.u_kthread[e.uthread] = -1
         self.k_uthread[e.kthread] = -1
 
     def on_lock_wait(self, e: Event) -> None:
-        self._drop_uthread(e.kthread, UState.WAIT_LOCK, e.t)
+        self._drop_uthread(e.kthread, U_WAIT_LOCK, e.t)
         self.u_kthread[e.uthread] = -1
         self.k_uthread[e.kthread] = -1
 
     def on_wake(self, e: Event) -> None:
-        self.u_state[e.uthread] = UState.READY
+        self.u_state[e.uthread] = U_READY
         self.u_wake_at[e.uthread] = np.nan
         if e.kthread >= 0:
-            self.k_state[e.kthread] = KState.READY
+            self.k_state[e.kthread] = K_READY
             self.k_since[e.kthread] = e.t
 
     def on_lock(self, e: Event) -> None:
@@ -298,7 +304,7 @@ class KitchenState:
 
     def on_finish(self, e: Event) -> None:
         self._stop_cooking(e.uthread, e.t)
-        self.u_state[e.uthread] = UState.FINISHED
+        self.u_state[e.uthread] = U_FINISHED
         self.u_finish[e.uthread] = e.t
         self.u_kthread[e.uthread] = -1
         if e.kthread >= 0:
@@ -308,12 +314,12 @@ class KitchenState:
 
     def on_idle(self, e: Event) -> None:
         self._leave_stove(e.kthread)
-        self.k_state[e.kthread] = KState.IDLE
+        self.k_state[e.kthread] = K_IDLE
         self.k_since[e.kthread] = e.t
 
     def on_exit(self, e: Event) -> None:
         self._leave_stove(e.kthread)
-        self.k_state[e.kthread] = KState.EXITED
+        self.k_state[e.kthread] = K_EXITED
         self.k_uthread[e.kthread] = -1
         self.process_memory_kib[self.k_process[e.kthread]] -= self.kib
 
@@ -322,7 +328,7 @@ class KitchenState:
 
     def on_stuck(self, e: Event) -> None:
         self._stop_cooking(e.uthread, e.t)
-        self.u_state[e.uthread] = UState.STUCK
+        self.u_state[e.uthread] = U_STUCK
 
     def on_note(self, e: Event) -> None:
         """Events that only narrate (upcall, deadlock) change no state."""
@@ -405,6 +411,7 @@ class Timeline:
         self.busy_all = Series()
         self.kernel_memory_kib = Series()
         self.completed = Series()
+        self._unsampled = False
 
     def add_process(self, info: ProcessInfo) -> int:
         self.processes.append(info)
@@ -430,16 +437,24 @@ class Timeline:
 
     def record(self, event: Event) -> None:
         """Append an event (times never decrease) and update the head state and series."""
-        self.events.append(event)
         head = self._head
+        if self._unsampled and event.t != head.t:
+            self._sample(head, head.t)
+        self.events.append(event)
         head.apply(event)
         if event.kind in _SERIES_KINDS:
-            self._sample(head, event.t)
+            self._unsampled = True
         if len(self.events) - self._keyframes[-1][0] >= self._keyframe_every:
             self._keyframes.append((len(self.events), head.copy()))
             self._keyframe_every = max(4096, 2 * (head.n_uthreads + head.n_kthreads))
 
+    def flush(self) -> None:
+        """Bring the metric series up to the last recorded event (they are sampled once per instant)."""
+        if self._unsampled:
+            self._sample(self._head, self._head.t)
+
     def _sample(self, head: KitchenState, t: float) -> None:
+        self._unsampled = False
         self.busy.append(t, head.process_busy[0])
         self.busy_all.append(t, sum(head.process_busy))
         self.kernel_memory_kib.append(t, head.process_memory_kib[0])
