@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from engine.lesson import Lesson
 from engine.steps import Step, parse_step
 
 MAX_TASKS = 1_000_000
@@ -130,12 +131,15 @@ class Scenario(_Strict):
     panes: list[Pane] = Field(min_length=1, max_length=6)
     tasks: list[TaskSpec] = Field(min_length=1, max_length=1000)
     neighbors: list[Neighbor] = Field(default_factory=list, max_length=16)
+    lesson: Lesson | None = None
 
     @model_validator(mode="after")
     def _not_absurd(self) -> Scenario:
         total = sum(task.count for task in self.tasks)
         if total > MAX_TASKS:
             raise ValueError(f"tasks: {total:,} tickets in all; at most {MAX_TASKS:,} are allowed")
+        if self.lesson is not None:
+            self.lesson.check_fits(len(self.panes), self.duration_ms)
         return self
 
 
@@ -172,7 +176,7 @@ def _describe(error: dict) -> str:
         message = "unknown key (check the spelling)"
     elif error["type"] == "missing":
         message = "required but missing"
-    return f"{_where(loc)}: {message}"
+    return f"{_where(loc)}: {message}" if loc else message
 
 
 def scenario_from_dict(data: dict, source: str = "<scenario>") -> Scenario:
