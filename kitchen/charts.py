@@ -13,13 +13,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from kitchen.palette import INK, grouped
 
 BACKGROUND = "#ffffff"
-INK = "#333333"
+BUDGET = "#B2182B"  # the pantry's budget line (a warning red that stays distinct from the pane colours)
+
 GRID_ALPHA = 0.25
 SMOOTH_SAMPLES = 240
 SMOOTH_FRACTION = 1 / 25  # moving-average window as a share of the time shown
+PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
 
 def step_until(series, until_ms: float) -> tuple[np.ndarray, np.ndarray]:
@@ -50,99 +54,131 @@ def moving_average(times: np.ndarray, values: np.ndarray, window_ms: float,
     return x, averaged
 
 
-def _pen(color: str, width: float, style=Qt.PenStyle.SolidLine):
-    return pg.mkPen(QColor(color), width=width, style=style)
+def _pen(colour: str, width: float, style=Qt.PenStyle.SolidLine):
+    return pg.mkPen(QColor(colour), width=width, style=style)
 
 
-class TimeChart(pg.PlotWidget):
-    """A chart over simulated time with readable text, no mouse zoom and the x axis at 0..playhead."""
+class TimeChart(QWidget):
+    """A caption (rich text) above a plot over simulated time: readable text, no mouse zoom, x = 0..playhead."""
 
-    def __init__(self, title: str, y_label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent, background=BACKGROUND)
-        self.setMinimumHeight(110)
-        item = self.getPlotItem()
+    def __init__(self, title: str, y_label: str = "", x_label: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel()
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.caption.setStyleSheet(f"color: {INK}; font-size: 11pt; background: {BACKGROUND}; padding: 2px")
+        self.plot_widget = pg.PlotWidget(background=BACKGROUND)
+        self.plot_widget.setMinimumSize(120, 60)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.plot_widget, 1)
+        self.plot_item = self.plot_widget.getPlotItem()
+        self._style_plot(y_label, x_label)
+        self.set_caption(title)
+
+    def _style_plot(self, y_label: str, x_label: str) -> None:
+        item = self.plot_item
         item.setMenuEnabled(False)
         item.hideButtons()
-        self.setMouseEnabled(x=False, y=False)
+        item.setMouseEnabled(x=False, y=False)
         item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        item.setLabel("left", y_label, color=INK)
-        item.setLabel("bottom", "simulated ms", color=INK)
-        font = QFont()
-        font.setPointSizeF(9.5)
-        for side in ("left", "bottom"):
+        for side, label in (("left", y_label), ("bottom", x_label)):
+            if label:
+                item.setLabel(side, label, color=INK)
             axis = item.getAxis(side)
-            axis.setTickFont(font)
+            axis.setTickFont(_tick_font())
             axis.setTextPen(INK)
             axis.setPen(INK)
-        self._base_title = title
-        self.set_caption(title)
 
-    def set_caption(self, text: str) -> None:
-        self.getPlotItem().setTitle(text, color=INK, size="11pt")
+    def set_caption(self, html: str) -> None:
+        """The chart's heading (rich text: numbers can be coloured like their lines)."""
+        if html != self.caption.text():
+            self.caption.setText(html)
+
+    def line(self, colour: str, width: float, fill: bool = False, style=Qt.PenStyle.SolidLine):
+        """A plot item created once and fed with ``setData`` afterwards."""
+        brush = QColor(colour) if fill else None
+        if brush is not None:
+            brush.setAlpha(55)
+        return self.plot_item.plot([0.0], [0.0], pen=_pen(colour, width, style),
+                                   fillLevel=0 if fill else None, brush=brush)
+
+    def set_y_range(self, top: float, ticks: list | None = None) -> None:
+        self.plot_item.setYRange(0, top, padding=0)
+        if ticks is not None:
+            self.plot_item.getAxis("left").setTicks([ticks])
 
     def follow(self, playhead_ms: float) -> None:
-        self.setXRange(0.0, max(playhead_ms, 1.0), padding=0.02)
+        self.plot_item.setXRange(0.0, max(playhead_ms, 1.0), padding=0.02)
+
+
+def _tick_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(9.5)
+    return font
 
 
 class UtilizationChart(TimeChart):
     """One kitchen's stoves busy (% of cores) over time: the raw steps, filled, and a moving average."""
 
-    def __init__(self, color: str, parent: QWidget | None = None) -> None:
-        super().__init__("Stoves busy", "% of stoves", parent)
-        self.setYRange(0, 105, padding=0)
-        fill = QColor(color)
-        fill.setAlpha(55)
-        self.raw = self.plot([0.0], [0.0], pen=_pen(color, 1), fillLevel=0, brush=fill)
-        self.smooth = self.plot([0.0], [0.0], pen=_pen(INK, 2.5, Qt.PenStyle.DashLine))
+    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+        super().__init__("Stoves busy", parent=parent)
+        self.set_y_range(105, PERCENT_TICKS)
+        self.raw = self.line(colour, 1, fill=True)
+        self.smooth = self.line(INK, 2.5, style=Qt.PenStyle.DashLine)
 
     def refresh(self, timeline, playhead_ms: float) -> None:
         times, busy = step_until(timeline.busy, playhead_ms)
         percent = busy * (100.0 / timeline.cores)
         self.raw.setData(*as_steps(times, percent))
         self.smooth.setData(*moving_average(times, percent, max(playhead_ms * SMOOTH_FRACTION, 1.0)))
-        self.set_caption(f"Stoves busy: {int(busy[-1])} of {timeline.cores}")
+        self.set_caption(f"Stoves busy: <b>{int(busy[-1])} of {timeline.cores}</b>")
         self.follow(playhead_ms)
 
 
 class MemoryChart(TimeChart):
     """One kitchen's pantry (kernel memory for its chefs) over time, against the budget line."""
 
-    def __init__(self, color: str, budget_mib: float, parent: QWidget | None = None) -> None:
-        super().__init__("Pantry", "MiB", parent)
-        fill = QColor(color)
-        fill.setAlpha(55)
-        self.used = self.plot([0.0], [0.0], pen=_pen(color, 2), fillLevel=0, brush=fill)
-        self.budget = pg.InfiniteLine(angle=0, movable=False, pen=_pen("#b2182b", 2, Qt.PenStyle.DashLine),
-                                      label="budget {value:g} MiB",
-                                      labelOpts={"position": 0.02, "color": "#b2182b", "anchors": [(0, 1), (0, 1)]})
-        self.addItem(self.budget)
+    def __init__(self, colour: str, budget_mib: float, parent: QWidget | None = None) -> None:
+        super().__init__("Pantry", y_label="MiB", parent=parent)
+        self.used = self.line(colour, 2, fill=True)
+        self.budget = pg.InfiniteLine(angle=0, movable=False, pen=_pen(BUDGET, 2, Qt.PenStyle.DashLine))
+        self.plot_item.addItem(self.budget)
+        self.budget_text = pg.TextItem("budget", color=BUDGET, anchor=(0, 0))
+        self.plot_item.addItem(self.budget_text)
         self.set_budget(budget_mib)
 
     def set_budget(self, budget_mib: float) -> None:
         self.budget.setValue(budget_mib)
-        self.setYRange(0, budget_mib * 1.18, padding=0)
+        self.budget_text.setText(f"budget {budget_mib:g} MiB")
+        self.budget_text.setPos(0, budget_mib)
+        self.set_y_range(budget_mib * 1.12)
 
     def refresh(self, timeline, playhead_ms: float) -> None:
         times, kib = step_until(timeline.kernel_memory_kib, playhead_ms)
         mib = kib / 1024.0
         self.used.setData(*as_steps(times, mib))
         chefs = int(kib[-1]) // timeline.kernel_thread_kib
-        self.set_caption(f"Pantry: {mib[-1]:.2f} MiB ({chefs} chef locker{'s' * (chefs != 1)})")
+        budget = self.budget.value()
+        lockers = int(budget * 1024) // timeline.kernel_thread_kib
+        self.set_caption(f"Pantry: <b>{grouped(chefs)} of {grouped(lockers)}</b> lockers")
         self.follow(playhead_ms)
 
 
 class PaneCharts(QWidget):
     """The two charts under one kitchen pane."""
 
-    def __init__(self, color: str, budget_mib: float, parent: QWidget | None = None) -> None:
+    def __init__(self, colour: str, budget_mib: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.utilization = UtilizationChart(color)
-        self.memory = MemoryChart(color, budget_mib)
+        self.utilization = UtilizationChart(colour)
+        self.memory = MemoryChart(colour, budget_mib)
         layout.addWidget(self.utilization)
         layout.addWidget(self.memory)
 
@@ -151,40 +187,53 @@ class PaneCharts(QWidget):
         self.memory.refresh(timeline, playhead_ms)
 
 
+def coloured(label: str, colour: str, value: str) -> str:
+    """``■ label value`` with the square in the line's colour, for chart headings."""
+    return f"<span style='color:{colour}'>■</span> {label} <b>{value}</b>"
+
+
 class ComparisonChart(TimeChart):
     """Every kitchen's stoves busy (moving average) on one chart, in the panes' colours."""
 
-    def __init__(self, colors: list[str], labels: list[str], parent: QWidget | None = None) -> None:
-        super().__init__("Stoves busy, kitchens compared (moving average)", "% of stoves", parent)
-        self.setYRange(0, 105, padding=0)
-        self.addLegend(offset=(-8, 8), labelTextColor=INK, labelTextSize="10pt")
-        self.lines = [self.plot([0.0], [0.0], pen=_pen(color, 3), name=label)
-                      for color, label in zip(colors, labels)]
+    def __init__(self, colours: list[str], labels: list[str], parent: QWidget | None = None) -> None:
+        super().__init__("Stoves busy", x_label="simulated ms", parent=parent)
+        self.set_y_range(105, PERCENT_TICKS)
+        self.colours, self.labels = colours, labels
+        self.lines = [self.line(colour, 3) for colour in colours]
 
     def refresh(self, timelines: list, playhead_ms: float) -> None:
         window = max(playhead_ms * SMOOTH_FRACTION, 1.0)
+        shares = []
         for line, timeline in zip(self.lines, timelines):
             times, busy = step_until(timeline.busy, playhead_ms)
             line.setData(*moving_average(times, busy * (100.0 / timeline.cores), window))
+            shares.append(f"{_mean(times, busy) / timeline.cores:.0%}")
+        parts = map(coloured, self.labels, self.colours, shares)
+        self.set_caption("Stoves busy on average: " + " &nbsp; ".join(parts))
         self.follow(playhead_ms)
+
+
+def _mean(times: np.ndarray, values: np.ndarray) -> float:
+    """Time-weighted mean of a step function over [0, last time]."""
+    span = times[-1]
+    return float(np.sum(values[:-1] * np.diff(times)) / span) if span > 0 else float(values[-1])
 
 
 class CompletedChart(TimeChart):
     """Orders completed over time, one line per kitchen."""
 
-    def __init__(self, colors: list[str], labels: list[str], total: int, parent: QWidget | None = None) -> None:
-        super().__init__("Orders completed", "orders", parent)
-        self.setYRange(0, max(total, 1) * 1.05, padding=0)
-        self.total = total
-        self.addLegend(offset=(8, 8), labelTextColor=INK, labelTextSize="10pt")
-        self.lines = [self.plot([0.0], [0.0], pen=_pen(color, 3), name=label)
-                      for color, label in zip(colors, labels)]
+    def __init__(self, colours: list[str], labels: list[str], total: int, parent: QWidget | None = None) -> None:
+        super().__init__("Orders completed", x_label="simulated ms", parent=parent)
+        self.set_y_range(max(total, 1) * 1.05)
+        self.colours, self.labels, self.total = colours, labels, total
+        self.lines = [self.line(colour, 3) for colour in colours]
 
     def refresh(self, timelines: list, playhead_ms: float) -> None:
         done = []
         for line, timeline in zip(self.lines, timelines):
             times, completed = step_until(timeline.completed, playhead_ms)
             line.setData(*as_steps(times, completed))
-            done.append(int(completed[-1]))
-        self.set_caption(f"Orders completed (of {self.total}): {' · '.join(map(str, done))}")
+            done.append(f"{int(completed[-1])}")
+        parts = map(coloured, self.labels, self.colours, done)
+        self.set_caption(f"Orders completed (of {self.total}): " + " &nbsp; ".join(parts))
         self.follow(playhead_ms)

@@ -1,7 +1,9 @@
 """The ``thread-kitchen`` command: open the window, or run a scenario headless.
 
-    thread-kitchen                         open the app on the parallelism lesson
+    thread-kitchen [--open LESSON_OR_FILE] [--quit-after MS]
+                                           open the app (on the last lesson; at first parallelism)
     thread-kitchen simulate LESSON_OR_FILE [--until MS] [--seed N] [--json]
+    thread-kitchen shot LESSON_OR_FILE --at MS -o FILE.png [--size 1600x900]
 
 Bad input (a missing file, a broken scenario, a bad number) prints one line
 naming what is wrong and exits with status 2, never a traceback.
@@ -13,12 +15,14 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 
 import engine
 from engine.assets import resolve_scenario
 from engine.run import ScenarioRun
 from engine.scenario import ScenarioError, load_scenario
 from engine.summary import scenario_summary
+from kitchen.shot import parse_size
 
 EXIT_BAD_INPUT = 2
 
@@ -43,6 +47,12 @@ def _seed(text: str) -> int:
     return value
 
 
+def _time_ms(text: str) -> float:
+    if text.strip() in ("0", "0.0"):
+        return 0.0
+    return _milliseconds(text)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line on stderr and exit status 2."""
 
@@ -53,6 +63,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="thread-kitchen", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"thread-kitchen {engine.__version__}")
+    parser.add_argument("--open", metavar="LESSON_OR_FILE", help="open this lesson or scenario file")
+    parser.add_argument("--quit-after", type=_milliseconds, metavar="MS",
+                        help="close the window after MS real milliseconds (for smoke tests)")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     simulate = commands.add_parser("simulate", help="run a lesson or scenario file headless and report")
     simulate.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
@@ -60,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=_seed, help="override the scenario's random seed")
     simulate.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     simulate.set_defaults(handler=run_simulate)
+    shot = commands.add_parser("shot", help="save a PNG of the window at a simulated time (offscreen)")
+    shot.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
+    shot.add_argument("--at", type=_time_ms, required=True, metavar="MS", help="simulated time to show (ms)")
+    shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the PNG")
+    shot.add_argument("--size", type=parse_size, default=(1600, 900), metavar="WxH",
+                      help="window size in pixels (default 1600x900)")
+    shot.set_defaults(handler=run_shot)
     return parser
 
 
@@ -104,9 +124,25 @@ def format_table(summary: dict) -> str:
 
 
 def run_window(args: argparse.Namespace) -> int:
-    """Open the desktop window (until it exists: the default lesson, headless)."""
-    args.scenario, args.until, args.seed, args.json = "parallelism", None, None, False
-    return run_simulate(args)
+    """Open the desktop window (Qt is imported only here, so headless commands start fast)."""
+    if args.open is not None:
+        load(args.open)
+    from kitchen.app import run_app
+
+    return run_app(args.open, args.quit_after)
+
+
+def run_shot(args: argparse.Namespace) -> int:
+    """Render the window offscreen at ``--at`` and save it as a PNG."""
+    from kitchen.shot import save_shot
+
+    load(args.scenario)
+    problem = save_shot(args.scenario, args.at, Path(args.output), args.size)
+    if problem:
+        print(f"thread-kitchen: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(args.output)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
