@@ -92,6 +92,7 @@ class PaneRun:
         self.env = simpy.Environment()
         machine = scenario.machine
         self.timeline = Timeline(machine.cores, machine.kernel_thread_kib, self._process_infos())
+        self.timeline.memory_budget_kib = machine.memory_budget_mib * 1024
         self.kernel = Kernel(self.env, self.timeline, machine.cores, machine.time_slice_ms,
                              machine.context_switch_ms, machine.scheduler == "priority")
         self.processes = [self._make_process(index) for index in range(len(self.timeline.processes))]

@@ -401,6 +401,7 @@ class Timeline:
         self._batch_names: list[str] = []
         self.computed_until = 0.0
         self.end_ms: float | None = None
+        self.memory_budget_kib: float | None = None  # each process's kernel memory budget, if known
         self._head = KitchenState(cores, kernel_thread_kib)
         self._head.ensure_process(len(self.processes) - 1)
         self._keyframes: list[tuple[int, KitchenState]] = [(0, self._head.copy())]

@@ -1,0 +1,163 @@
+"""Where everything goes in one kitchen pane: regions, stove cells and slot grids, in scene units.
+
+The pane's scene is always ``WIDTH`` units wide; its height follows the view's
+aspect ratio (within limits) so the kitchen fills the space it is given. Every
+region is laid out once per kitchen size, and each region knows how many chefs
+or tickets it can draw without overlapping: anything beyond that is shown as a
+counted stack. Nothing here depends on the snapshot, so nothing here runs per frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QRectF
+
+WIDTH = 1000.0
+MIN_HEIGHT = 820.0
+MAX_HEIGHT = 1500.0
+DEFAULT_HEIGHT = 1150.0
+MARGIN = 16.0
+CHEF_ASPECT = 84 / 64  # chef.svg height / width
+TICKET_ASPECT = 50 / 40
+STOVE_ASPECT = 64 / 100
+MAX_CHEF_W = 64.0
+
+
+@dataclass(frozen=True)
+class SlotGrid:
+    """A grid of equal slots inside a region; slot ``i`` is filled row by row."""
+
+    area: QRectF
+    slot_w: float
+    slot_h: float
+
+    @property
+    def columns(self) -> int:
+        return max(1, int(self.area.width() // self.slot_w))
+
+    @property
+    def capacity(self) -> int:
+        return self.columns * max(0, int(self.area.height() // self.slot_h))
+
+    def positions(self) -> np.ndarray:
+        """Top-left corner of every slot, shape (capacity, 2)."""
+        index = np.arange(self.capacity)
+        x = self.area.left() + (index % self.columns) * self.slot_w
+        y = self.area.top() + (index // self.columns) * self.slot_h
+        return np.column_stack([x, y])
+
+
+@dataclass(frozen=True)
+class PaneLayout:
+    """Every region of one pane, for a kitchen with ``cores`` stoves, at type scale ``ui``."""
+
+    height: float
+    ui: float
+    header: QRectF
+    stoves: QRectF
+    stove_cells: np.ndarray  # (cores, 2) top-left of each stove cell
+    cell_w: float
+    chef_w: float
+    bench: QRectF
+    oven: QRectF
+    rail: QRectF
+    waiting: QRectF
+    door: QRectF
+    pantry: QRectF
+    bench_grid: SlotGrid
+    oven_grid: SlotGrid
+    rail_grid: SlotGrid
+    waiting_grid: SlotGrid
+
+    @property
+    def chef_h(self) -> float:
+        return self.chef_w * CHEF_ASPECT
+
+    @property
+    def ticket_w(self) -> float:
+        return self.chef_w * 0.62
+
+    @property
+    def ticket_h(self) -> float:
+        return self.ticket_w * TICKET_ASPECT
+
+    @property
+    def label_size(self) -> float:
+        """Region headings and counts."""
+        return 21 * self.ui
+
+    def carried_ticket_offset(self) -> tuple[float, float]:
+        """Where a chef holds its ticket, relative to the chef's top-left corner."""
+        return self.chef_w * 0.78, self.chef_h * 0.30
+
+
+def stove_columns(cores: int, width: float, height: float) -> tuple[int, float]:
+    """The number of columns that makes stove cells biggest, and that cell width."""
+    best = (1, 0.0)
+    for columns in range(1, cores + 1):
+        rows = math.ceil(cores / columns)
+        cell = min(width / columns, height / (rows * 1.28), 150.0)
+        if cell > best[1] + 1e-9:
+            best = (columns, cell)
+    return best
+
+
+def _stove_cells(cores: int, area: QRectF) -> tuple[np.ndarray, float]:
+    columns, cell = stove_columns(cores, area.width(), area.height())
+    index = np.arange(cores)
+    rows = math.ceil(cores / columns)
+    left = area.left() + (area.width() - columns * cell) / 2
+    top = area.top() + (area.height() - rows * cell * 1.28) / 2
+    return np.column_stack([left + (index % columns) * cell, top + (index // columns) * cell * 1.28]), cell
+
+
+def _region_grid(region: QRectF, heading: float, slot_w: float, slot_h: float) -> SlotGrid:
+    inner = region.adjusted(10, heading + 10, -10, -8)
+    return SlotGrid(inner, slot_w, slot_h)
+
+
+def _bands(height: float, ui: float) -> list[float]:
+    """Top edges of header, stoves, middle, rail, bottom, pantry, and the bottom edge."""
+    header = 84 * ui
+    usable = height - header - 5 * 10
+    shares = (0.30, 0.25, 0.16, 0.14, 0.15)
+    tops = [0.0, header + 8]
+    for share in shares:
+        tops.append(tops[-1] + usable * share + 10)
+    return tops
+
+
+def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) -> PaneLayout:
+    """Lay out a pane with ``cores`` stoves, ``height`` scene units tall, type scaled by ``ui``."""
+    tops = _bands(height, ui)
+    left, right = MARGIN, WIDTH - MARGIN
+    row = lambda i, x0=left, x1=right: QRectF(x0, tops[i], x1 - x0, tops[i + 1] - tops[i] - 10)  # noqa: E731
+    stoves = row(1)
+    cells, cell_w = _stove_cells(cores, stoves)
+    chef_w = min(MAX_CHEF_W / max(ui, 1.0) * ui, cell_w * 0.5)
+    slot_w, slot_h = chef_w * 1.45, chef_w * CHEF_ASPECT * 1.22
+    middle = WIDTH / 2
+    bench, oven = row(2, left, middle - 6), row(2, middle + 6, right)
+    waiting, door = row(4, left, middle - 6), row(4, middle + 6, right)
+    rail = row(3)
+    heading = 30 * ui
+    ticket_slot = chef_w * 0.62 * 1.25
+    return PaneLayout(
+        height=height, ui=ui, header=QRectF(left, 0, right - left, tops[1] - 8), stoves=stoves,
+        stove_cells=cells, cell_w=cell_w, chef_w=chef_w, bench=bench, oven=oven, rail=rail,
+        waiting=waiting, door=door, pantry=row(5),
+        bench_grid=_region_grid(bench, heading, slot_w, slot_h),
+        oven_grid=_region_grid(oven, heading, slot_w, slot_h),
+        rail_grid=_region_grid(rail, heading + 6, ticket_slot, chef_w * 0.62 * 1.25 * 1.35),
+        waiting_grid=_region_grid(waiting, heading, slot_w, slot_h),
+    )
+
+
+def scene_height_for(view_width: int, view_height: int) -> float:
+    """The scene height that fills a view of this size at the pane's fixed width (clamped)."""
+    if view_width <= 0 or view_height <= 0:
+        return DEFAULT_HEIGHT
+    return float(np.clip(WIDTH * view_height / view_width, MIN_HEIGHT, MAX_HEIGHT))

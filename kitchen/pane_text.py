@@ -1,0 +1,175 @@
+"""Words for the kitchen pane: tooltips for chefs, tickets and stoves, the legend, and captions.
+
+Each text pairs the kitchen word with the operating-system word (DESIGN.md's
+metaphor table), so the OS term is never more than a hover away. Everything is
+computed from a Snapshot on demand (when the pointer rests on an item), never
+per frame. No Qt here: these are plain strings with a little HTML.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from engine.timeline import KState, Snapshot, Timeline, UState
+from kitchen.palette import grouped
+
+LEGEND = (
+    ("stove", "CPU core", "glows while a chef cooks on it"),
+    ("chef", "kernel thread", "the only thing the kernel can put on a core"),
+    ("order ticket", "user thread", "progress bar = work done"),
+    ("kitchen manager", "kernel scheduler", "round robin; sees chefs only"),
+    ("head chef's clipboard", "user-level scheduler", "thread library (many-to-one, many-to-many)"),
+    ("bench", "kernel run queue", "chefs waiting for a stove"),
+    ("ticket rail", "user-level run queue", "tickets waiting for a chef"),
+    ("oven", "I/O, blocking system call", "a chef at the oven cannot cook"),
+    ("event-loop wait set", "non-blocking I/O (epoll)", "tickets wait; their chef keeps cooking"),
+    ("pantry shelf", "kernel memory budget", "one locker per chef; full shelf = no new chef"),
+    ("the knife", "a mutex", "one holder at a time"),
+    ("fire alarm", "a signal", "rings at one chef"),
+    ("cloned kitchen", "fork()", "the clone has one chef only"),
+    ("chefs in another colour", "another process", "competing for the same stoves"),
+    ("frost", "whole process blocked", "every chef waits at the oven"),
+)
+
+MODEL_NAMES = {"one-to-one": "One-to-one", "many-to-one": "Many-to-one", "many-to-many": "Many-to-many"}
+IO_NAMES = {"blocking": "blocking I/O", "nonblocking": "non-blocking I/O (event loop)",
+            "activations": "scheduler activations"}
+
+
+def legend_html() -> str:
+    """The kitchen-to-OS dictionary as an HTML table (for a tooltip, dialog or dock)."""
+    rows = "".join(f"<tr><td><b>{kitchen}</b></td><td>&nbsp;=&nbsp;</td><td>{os_word}</td>"
+                   f"<td style='color:#5B6270'>&nbsp;{note}</td></tr>" for kitchen, os_word, note in LEGEND)
+    return f"<table cellspacing='2'>{rows}</table>"
+
+
+def default_title(timeline: Timeline) -> str:
+    """A pane title naming our process's threading model and I/O policy, e.g. ``Many-to-one · blocking I/O``."""
+    ours = timeline.processes[0]
+    model = MODEL_NAMES.get(ours.model, ours.model)
+    return model if ours.model == "one-to-one" else f"{model} · {IO_NAMES.get(ours.io, ours.io)}"
+
+
+def ms(value: float) -> str:
+    """A duration for people: ``1 250 ms``."""
+    return f"{grouped(round(value))} ms"
+
+
+def _process_name(timeline: Timeline, process: int) -> str:
+    if process >= len(timeline.processes):
+        return f"process {process}"
+    info = timeline.processes[process]
+    return "our process" if process == 0 else f"{info.name} (another process)"
+
+
+def _work(snapshot: Snapshot, uthread: int) -> str:
+    done, work = float(snapshot.u_done[uthread]), float(snapshot.u_work[uthread])
+    if work <= 0:
+        return "no cooking work"
+    return f"cooked {ms(done)} of {ms(work)} ({100 * min(done / work, 1):.0f}%)"
+
+
+def _back_in(snapshot: Snapshot, uthread: int) -> str:
+    wake = float(snapshot.u_wake_at[uthread])
+    return "" if math.isnan(wake) else f"; back in {ms(max(0.0, wake - snapshot.t))}"
+
+
+def _lock_holder(snapshot: Snapshot, timeline: Timeline, waiter: int) -> str:
+    held = [(name, holder) for name, holder in snapshot.locks.items() if holder != waiter]
+    if not held:
+        return "a knife (mutex)"
+    return " or ".join(f"the knife '{name}' (mutex) held by {timeline.uthread_name(holder)}" for name, holder in held)
+
+
+def chef_state(snapshot: Snapshot, timeline: Timeline, kthread: int) -> str:
+    """Where a chef is and why, in kitchen and OS words."""
+    state = int(snapshot.k_state[kthread])
+    ticket = int(snapshot.k_uthread[kthread])
+    if state == KState.RUNNING:
+        stove = int(np.flatnonzero(snapshot.stove_kthread == kthread)[0]) + 1
+        return f"cooking at stove {stove} (running on CPU core {stove})"
+    if state == KState.READY:
+        return f"on the bench since {ms(snapshot.k_since[kthread])} (ready, in the kernel run queue)"
+    if state == KState.BLOCKED and ticket >= 0 and snapshot.u_state[ticket] == UState.WAIT_LOCK:
+        return f"blocked in the kernel waiting for {_lock_holder(snapshot, timeline, ticket)}"
+    if state == KState.BLOCKED:
+        waits = _back_in(snapshot, ticket) if ticket >= 0 else ""
+        return f"waiting at the oven (blocked in an I/O system call{waits})"
+    if state == KState.IDLE:
+        return "idle in the waiting spot: no ticket to cook"
+    return "gone home (exited; its pantry locker is free again)"
+
+
+def describe_chef(snapshot: Snapshot, timeline: Timeline, kthread: int) -> str:
+    """Tooltip of a chef: OS name, process, state, the ticket it carries."""
+    ticket = int(snapshot.k_uthread[kthread])
+    lines = [f"<b>Chef {kthread + 1}</b> — kernel thread {kthread + 1}",
+             f"Process: {_process_name(timeline, int(snapshot.k_process[kthread]))}",
+             f"State: {chef_state(snapshot, timeline, kthread)}"]
+    if ticket >= 0:
+        lines.append(f"Carries ticket {timeline.uthread_name(ticket)} (user thread): {_work(snapshot, ticket)}")
+    return "<br>".join(lines)
+
+
+def ticket_state(snapshot: Snapshot, timeline: Timeline, uthread: int) -> str:
+    """Where a ticket is and what it waits for."""
+    state, chef = int(snapshot.u_state[uthread]), int(snapshot.u_kthread[uthread])
+    texts = {
+        UState.PENDING: "not printed yet (the user thread has not been created)",
+        UState.RUNNING: f"being cooked by chef {chef + 1} (running on kernel thread {chef + 1})",
+        UState.BLOCKED: f"in the oven with chef {chef + 1} (blocked in a system call{_back_in(snapshot, uthread)})",
+        UState.PARKED: "in the event loop's wait set: its chef keeps cooking other tickets "
+                       f"(non-blocking I/O{_back_in(snapshot, uthread)})",
+        UState.WAIT_LOCK: f"waiting for {_lock_holder(snapshot, timeline, uthread)}",
+        UState.FINISHED: "done (the user thread has finished)",
+        UState.REFUSED: "refused: no chef could be hired, the pantry is full (kernel thread creation failed)",
+        UState.STUCK: "stuck: it can never finish",
+    }
+    if state == UState.READY:
+        return (f"with its own chef {chef + 1} on the bench (ready; its kernel thread waits for a core)"
+                if chef >= 0 else "on the ticket rail (ready, in the user-level run queue)")
+    return texts[UState(state)]
+
+
+def describe_ticket(snapshot: Snapshot, timeline: Timeline, uthread: int) -> str:
+    """Tooltip of a ticket: OS name, state, work done, locks held."""
+    name = timeline.uthread_name(uthread)
+    lines = [f"<b>Ticket {name}</b> — user thread {name}",
+             f"Process: {_process_name(timeline, int(snapshot.u_process[uthread]))}",
+             f"State: {ticket_state(snapshot, timeline, uthread)}",
+             f"Work: {_work(snapshot, uthread)}"]
+    held = [name for name, holder in snapshot.locks.items() if holder == uthread]
+    if held:
+        lines.append("Holds: " + ", ".join(f"the knife '{lock}' (mutex)" for lock in held))
+    return "<br>".join(lines)
+
+
+def describe_stove(snapshot: Snapshot, timeline: Timeline, stove: int) -> str:
+    """Tooltip of a stove: the core, and who cooks on it."""
+    chef = int(snapshot.stove_kthread[stove])
+    lines = [f"<b>Stove {stove + 1}</b> — CPU core {stove + 1}"]
+    if chef < 0:
+        lines.append("Cold: no chef is cooking (the core is idle)")
+        return "<br>".join(lines)
+    lines.append(f"Glowing: chef {chef + 1} (kernel thread {chef + 1}) of "
+                 f"{_process_name(timeline, int(snapshot.k_process[chef]))} is cooking")
+    ticket = int(snapshot.k_uthread[chef])
+    if ticket >= 0:
+        lines.append(f"On the stove: ticket {timeline.uthread_name(ticket)} (user thread)")
+    return "<br>".join(lines)
+
+
+def frozen_caption(snapshot: Snapshot) -> tuple[str, str]:
+    """Headline and explanation for a frozen process (every chef at the oven, tickets waiting)."""
+    chefs = snapshot.kthreads_of(0)
+    ready = int(np.count_nonzero((snapshot.u_process == 0) & (snapshot.u_state == UState.READY)))
+    tickets = f"{grouped(ready)} ready ticket{'s' if ready != 1 else ''}"
+    who = ("its only chef waits at the oven" if len(chefs) == 1
+           else f"all {grouped(len(chefs))} of its chefs wait at the oven")
+    wakes = snapshot.u_wake_at[snapshot.k_uthread[chefs][snapshot.k_uthread[chefs] >= 0]]
+    wakes = wakes[~np.isnan(wakes)]
+    back = f" Back in {ms(max(0.0, float(wakes.min()) - snapshot.t))}." if len(wakes) else ""
+    return ("Whole process frozen",
+            f"{who[0].upper()}{who[1:]} (a blocking system call), so none of its {tickets} can cook.{back}")

@@ -1,0 +1,388 @@
+"""KitchenView: one animated kitchen (a pane) drawn with QGraphicsScene, played from a Timeline.
+
+The window shows one KitchenView per scenario pane and, every frame, calls
+``show_snapshot`` (new targets for every item) and then ``advance_tween`` (move
+items a step toward them). Items are created once per kitchen size and reused;
+``pane_plan`` decides with numpy which few chefs and tickets are drawn and how
+many more are counted in stacks, so a 100 000-ticket kitchen costs the same per
+frame as a small one. The scene is a fixed 1000 units wide and is fitted into
+the view, so text and lines scale with the window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
+
+from engine.timeline import KState, Snapshot, Timeline, UState
+from kitchen import palette, pane_text
+from kitchen.items import ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, svg_icon
+from kitchen.overlays import FrostOverlay, PantryShelf
+from kitchen.pane_layout import DEFAULT_HEIGHT, WIDTH, PaneLayout, compute_layout, scene_height_for
+from kitchen.pane_plan import Capacities, FramePlan, plan_frame
+from kitchen.tween import Pool
+
+MAX_DRAWN_STOVES = 64
+PRESENTER_SCALE = 1.3
+RELAYOUT_TOLERANCE = 0.06  # relayout when the view's aspect changes the scene height by more than this
+
+
+class KitchenView(QGraphicsView):
+    """One kitchen pane: stoves, chefs, tickets, bench, oven, rail, pantry and the frozen look."""
+
+    inspected = Signal(str)  # HTML description of the chef, ticket or stove the user clicked
+
+    def __init__(self, timeline: Timeline, title: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setBackgroundBrush(palette.qcolour(palette.PAPER))
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self._ui = 1.0
+        self._height = DEFAULT_HEIGHT
+        self._snapshot: Snapshot | None = None
+        self.last_frame: dict[str, int] = {}
+        self.set_timeline(timeline, title)
+
+    # ----- public API ---------------------------------------------------------------------------
+
+    def set_timeline(self, timeline: Timeline, title: str) -> None:
+        """Show a new run (rebuilt after an edit, or a new lesson): rebuild the kitchen for its size."""
+        self.timeline = timeline
+        self.title = title or pane_text.default_title(timeline)
+        self._snapshot = None
+        self._build()
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Give every drawn item its new target (cheap; items glide there in ``advance_tween``)."""
+        self._snapshot = snapshot
+        plan = plan_frame(snapshot, self._room)
+        self._show_stoves(plan)
+        chef_slots = self._place_chefs(snapshot, plan)
+        self._place_tickets(snapshot, plan, chef_slots)
+        self._show_counts(snapshot, plan)
+        self.pantry.show_memory(snapshot.process_memory_kib[0] if snapshot.process_memory_kib else 0,
+                                snapshot.refused)
+        self._show_frost(snapshot)
+        self.last_frame = {"chefs": self.chefs.drawn, "tickets": self.tickets.drawn,
+                           "scene_items": len(self.scene().items())}
+
+    def advance_tween(self, dt_s: float) -> None:
+        """Move chefs and tickets a step toward their targets (about 200 ms to arrive; no teleporting)."""
+        self.chefs.advance(dt_s)
+        self.tickets.advance(dt_s)
+        self.last_frame["moved"] = self.chefs.moved + self.tickets.moved
+
+    def set_presenter(self, on: bool) -> None:
+        """Presenter mode for projectors: bigger type and thicker lines (fewer items fit)."""
+        ui = PRESENTER_SCALE if on else 1.0
+        if ui != self._ui:
+            self._ui = ui
+            self._rebuild_keeping_snapshot()
+
+    def legend_html(self) -> str:
+        """The kitchen-to-OS legend as HTML (also shown when hovering the pane's "?" badge)."""
+        return pane_text.legend_html()
+
+    def glowing_stoves(self) -> int:
+        """How many stoves glow (a chef cooks on them) in the picture."""
+        return sum(stove.busy for stove in self.stoves)
+
+    def frozen_shown(self) -> bool:
+        """Whether the frost overlay (whole process frozen) is showing."""
+        return self.frost.isVisible()
+
+    def describe_item(self, item) -> str:
+        """Tooltip/inspector text for a scene item (a chef, ticket, stove, stack or region), or ''."""
+        while item is not None and item.data(ROLE_KEY) is None:
+            item = item.parentItem()
+        if item is None or self._snapshot is None:
+            return ""
+        role, slot = item.data(ROLE_KEY), item.data(SLOT_KEY)
+        describe = {"chef": self._describe_chef, "ticket": self._describe_ticket,
+                    "stove": lambda s: pane_text.describe_stove(self._snapshot, self.timeline, s)}.get(role)
+        return describe(slot) if describe else item.toolTip()
+
+    # ----- building the kitchen -----------------------------------------------------------------
+
+    def _build(self) -> None:
+        scene = self.scene()
+        scene.clear()
+        cores = min(self.timeline.cores, MAX_DRAWN_STOVES)
+        layout = compute_layout(cores, self._height, self._ui)
+        self.layout_ = layout
+        scene.setSceneRect(0, 0, WIDTH, layout.height)
+        self._build_header(layout)
+        self.stoves = [self._add(StoveItem(index, layout.cell_w, layout.ui), *layout.stove_cells[index])
+                       for index in range(cores)]
+        self._build_regions(layout)
+        self._build_pools(layout)
+        self.pantry = self._add(PantryShelf(layout.pantry, layout.ui, self.timeline.kernel_thread_kib,
+                                            self.timeline.memory_budget_kib))
+        self.frost = self._add(FrostOverlay(scene.sceneRect(), layout.ui))
+        self._fit()
+
+    def _add(self, item, x: float = 0.0, y: float = 0.0):
+        self.scene().addItem(item)
+        item.setPos(x, y)
+        return item
+
+    def _build_header(self, layout: PaneLayout) -> None:
+        ui, header = layout.ui, layout.header
+        title = self._add(Label(34 * ui, palette.INK, True))
+        title.place(header.left(), header.top() + 6)
+        title.show_text(self.title)
+        self.subtitle = self._add(Label(21 * ui, palette.MUTED_INK))
+        self.subtitle.place(header.left(), header.top() + 48 * ui)
+        badge = self._add(Label(30 * ui, palette.BLUE, True))
+        badge.place(header.right(), header.top() + 6, "right")
+        badge.show_text("?")
+        badge.setToolTip(pane_text.legend_html())
+        badge.setData(ROLE_KEY, "legend")
+        if self.timeline.cores > MAX_DRAWN_STOVES:
+            more = self._add(Label(17 * ui, palette.MUTED_INK))
+            more.place(layout.stoves.right(), layout.stoves.bottom() - 20 * ui, "right")
+            more.show_text(f"+ {palette.grouped(self.timeline.cores - MAX_DRAWN_STOVES)} more stoves not drawn")
+
+    def _build_regions(self, layout: PaneLayout) -> None:
+        ui = layout.ui
+        self.bench = self._add(Region(layout.bench, "Bench", ui, icon=None))
+        self.bench.setToolTip("<b>Bench</b> — the kernel run queue: chefs (kernel threads) ready to cook, "
+                              "waiting for a stove (CPU core)")
+        self.oven = self._add(Region(layout.oven, "Oven", ui, icon="oven"))
+        self.oven.setToolTip("<b>Oven</b> — I/O: chefs blocked in a system call (or on a lock in the kernel), "
+                             "and tickets in the event loop's wait set")
+        self.rail = self._add(Region(layout.rail, "Ticket rail", ui))
+        self.rail.setToolTip("<b>Ticket rail</b> — the user-level run queue: tickets (user threads) waiting "
+                             "for the head chef's clipboard (thread library) to give them a chef")
+        self._rail_lines(layout)
+        self.waiting = self._add(Region(layout.waiting, "Waiting spot", ui))
+        self.waiting.setToolTip("<b>Waiting spot</b> — idle kernel threads: hired, but no ticket to cook")
+        self.door = self._add(Region(layout.door, "Door", ui))
+        self.door.setToolTip("<b>Door</b> — finished tickets go out; exited chefs (kernel threads) leave")
+        door = svg_icon("door", 40 * ui, self.door)
+        door.setPos(layout.door.right() - 52 * ui, layout.door.bottom() - 72 * ui)
+
+    def _rail_lines(self, layout: PaneLayout) -> None:
+        grid = layout.rail_grid
+        for row in range(max(0, int(grid.area.height() // grid.slot_h))):
+            y = grid.area.top() + row * grid.slot_h - 3
+            line = self.scene().addLine(grid.area.left(), y, grid.area.right(), y)
+            line.setPen(palette_pen(palette.REGION_EDGE, 5 * layout.ui))
+            line.setZValue(1)
+
+    def _build_pools(self, layout: PaneLayout) -> None:
+        grids = (layout.bench_grid, layout.oven_grid, layout.waiting_grid)
+        self._room = Capacities(*(grid.capacity for grid in grids[:2]), grids[2].capacity,
+                                layout.rail_grid.capacity)
+        chef_count = len(self.stoves) + sum(grid.capacity for grid in grids) + 8
+        self.chefs = Pool([self._add(ChefItem(slot, layout.chef_w, layout.ui)) for slot in range(chef_count)])
+        ticket_count = chef_count + layout.rail_grid.capacity + layout.oven_grid.capacity
+        self.tickets = Pool([self._add(TicketItem(slot, layout.ticket_w, layout.ui))
+                             for slot in range(ticket_count)])
+        self.stacks = {name: self._add(StackItem(noun, layout.chef_w * 0.9, layout.ui))
+                       for name, noun in (("bench", "chefs"), ("oven", "waiting"), ("waiting", "chefs"),
+                                          ("rail", "tickets"))}
+
+    def _rebuild_keeping_snapshot(self) -> None:
+        snapshot = self._snapshot
+        self._build()
+        if snapshot is not None:
+            self.show_snapshot(snapshot)
+            self.advance_tween(10.0)
+
+    # ----- per frame ----------------------------------------------------------------------------
+
+    def _show_stoves(self, plan: FramePlan) -> None:
+        for stove, chef in zip(self.stoves, plan.stove_chefs.tolist()):
+            stove.set_busy(chef >= 0)
+
+    def _chef_targets(self, plan: FramePlan) -> tuple[np.ndarray, np.ndarray]:
+        """Every drawn chef's id and top-left target, stoves first."""
+        layout = self.layout_
+        cooking = np.flatnonzero(plan.stove_chefs[: len(self.stoves)] >= 0)
+        at_stoves = layout.stove_cells[cooking] + (layout.cell_w * 0.08, layout.cell_w * 0.12)
+        keys = [plan.stove_chefs[cooking]]
+        xy = [at_stoves]
+        for shown, grid in ((plan.bench, layout.bench_grid), (plan.oven_chefs, layout.oven_grid),
+                            (plan.waiting, layout.waiting_grid)):
+            keys.append(shown.ids)
+            xy.append(grid.positions()[: len(shown.ids)] + (4.0, 4.0))
+        return np.concatenate(keys).astype(np.int64), np.concatenate(xy)
+
+    def _place_chefs(self, snapshot: Snapshot, plan: FramePlan) -> dict[int, int]:
+        keys, xy = self._chef_targets(plan)
+        door = self._door_xy()
+        gone = lambda k: door if k < len(snapshot.k_state) and snapshot.k_state[k] == KState.EXITED else None  # noqa: E731
+        self.chefs.release_except(set(keys.tolist()), gone)
+        slots = self.chefs.place(keys, xy, self._chef_spawn)
+        processes = snapshot.k_process[keys].tolist()
+        for slot, key, process in zip(slots, keys.tolist(), processes):
+            self.chefs.items[slot].dress(key, palette.process_colour(process), self._tag(process))
+        self._mark_lock_waiters(snapshot, keys, slots)
+        return dict(zip(keys.tolist(), slots))
+
+    def _mark_lock_waiters(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
+        tickets = snapshot.k_uthread[keys]
+        waiting = (tickets >= 0) & (snapshot.u_state[np.maximum(tickets, 0)] == UState.WAIT_LOCK)
+        for slot, wants_knife in zip(slots, waiting.tolist()):
+            knife = self.chefs.items[slot].knife
+            if knife.isVisible() != wants_knife:
+                knife.setVisible(wants_knife)
+
+    def _tag(self, process: int) -> str:
+        return "" if process == 0 or process >= len(self.timeline.processes) else self.timeline.processes[process].name
+
+    def _door_xy(self) -> tuple[float, float]:
+        door = self.layout_.door
+        return door.right() - 60 * self.layout_.ui, door.bottom() - self.layout_.chef_h - 8
+
+    def _chef_spawn(self, kthread: int) -> tuple[float, float]:
+        if self._snapshot is not None and self._snapshot.k_since[kthread] >= self._snapshot.t - 1e-9:
+            return self._door_xy()
+        return tuple(self.stacks["bench"].pos().toTuple())
+
+    def _place_tickets(self, snapshot: Snapshot, plan: FramePlan, chef_slots: dict[int, int]) -> None:
+        keys, xy = self._ticket_targets(snapshot, plan, chef_slots)
+        finished = lambda u: self._door_xy() if snapshot.u_state[u] == UState.FINISHED else None  # noqa: E731
+        self.tickets.release_except(set(keys.tolist()), finished)
+        slots = self.tickets.place(keys, xy, self._ticket_spawn)
+        self._dress_tickets(snapshot, keys, slots)
+
+    def _ticket_targets(self, snapshot: Snapshot, plan: FramePlan,
+                        chef_slots: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        layout = self.layout_
+        chefs = np.fromiter(chef_slots.keys(), dtype=np.int64, count=len(chef_slots))
+        chef_xy = self.chefs.target[list(chef_slots.values())].reshape(-1, 2)
+        carried = snapshot.k_uthread[chefs] >= 0
+        keys = [snapshot.k_uthread[chefs][carried], plan.rail.ids, plan.oven_tickets.ids]
+        in_oven = layout.oven_grid.positions()[len(plan.oven_chefs.ids):][: len(plan.oven_tickets.ids)]
+        xy = [chef_xy[carried] + layout.carried_ticket_offset(),
+              layout.rail_grid.positions()[: len(plan.rail.ids)] + (layout.ticket_w * 0.1, 0.0),
+              in_oven + (layout.chef_w * 0.4, layout.chef_w * 0.2)]
+        return np.concatenate(keys).astype(np.int64), np.concatenate(xy).reshape(-1, 2)
+
+    def _ticket_spawn(self, uthread: int) -> tuple[float, float]:
+        chef = int(self._snapshot.u_kthread[uthread])
+        position = self.chefs.position_of(chef) if chef >= 0 else None
+        if position is not None:
+            offset = self.layout_.carried_ticket_offset()
+            return position[0] + offset[0], position[1] + offset[1]
+        return tuple(self.stacks["rail"].pos().toTuple())
+
+    def _dress_tickets(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
+        work = snapshot.u_work[keys]
+        fraction = np.divide(snapshot.u_done[keys], work, out=np.ones(len(keys)), where=work > 0)
+        countdown = snapshot.u_wake_at[keys] - snapshot.t
+        states = snapshot.u_state[keys].tolist()
+        holders = set(snapshot.locks.values())
+        for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(), states):
+            ticket = self.tickets.items[slot]
+            if ticket.uthread != key:
+                ticket.label(key, "#" + self.timeline.uthread_name(key).rsplit("#", 1)[-1])
+            ticket.set_progress(done)
+            ticket.countdown.show_text(_countdown(state, wait))
+            ticket.set_knife(key in holders)
+
+    def _show_counts(self, snapshot: Snapshot, plan: FramePlan) -> None:
+        layout = self.layout_
+        self._stack_after("bench", plan.bench.hidden, layout.bench_grid, len(plan.bench.ids))
+        shown_in_oven = len(plan.oven_chefs.ids) + len(plan.oven_tickets.ids)
+        self._stack_after("oven", plan.oven_chefs.hidden + plan.oven_tickets.hidden, layout.oven_grid, shown_in_oven)
+        self._stack_after("waiting", plan.waiting.hidden, layout.waiting_grid, len(plan.waiting.ids))
+        self._stack_after("rail", plan.rail.hidden, layout.rail_grid, len(plan.rail.ids))
+        self._headings(snapshot, plan)
+
+    def _stack_after(self, name: str, hidden: int, grid, shown: int) -> None:
+        stack = self.stacks[name]
+        stack.show_count(hidden)
+        if hidden and grid.capacity:
+            x, y = grid.positions()[min(shown, grid.capacity - 1)]
+            stack.setPos(x + 4, y + 6)
+
+    def _headings(self, snapshot: Snapshot, plan: FramePlan) -> None:
+        self.bench.set_heading(f"Bench · kernel run queue: {_count(plan.bench.total, 'chef')}")
+        oven = f"Oven · blocked: {_count(plan.oven_chefs.total, 'chef')}"
+        if plan.oven_tickets.total:
+            oven += f", {_count(plan.oven_tickets.total, 'ticket')} in the wait set"
+        self.oven.set_heading(oven)
+        self._rail_heading(plan)
+        self.waiting.set_heading(f"Waiting spot · idle: {_count(plan.waiting.total, 'chef')}")
+        self.door.set_heading(f"Done: {_count(plan.finished, 'order')}")
+        self.door.set_note(f"{_count(plan.exited, 'chef')} went home"
+                           + (f" · {_count(plan.refused, 'order')} refused" if plan.refused else ""))
+        busy = int(np.count_nonzero(plan.stove_chefs >= 0))
+        self.subtitle.show_text(f"t = {pane_text.ms(snapshot.t)} · {busy} of {_count(len(plan.stove_chefs), 'stove')} "
+                                f"cooking · {_count(snapshot.completed, 'order')} done")
+
+    def _rail_heading(self, plan: FramePlan) -> None:
+        self.rail.set_heading(f"Ticket rail · user-level run queue: {_count(plan.rail.total, 'ticket')}")
+        one_to_one = self.timeline.processes[0].model == "one-to-one"
+        self.rail.set_note("Not used in one-to-one: every ticket gets its own chef"
+                           if one_to_one and plan.rail.total == 0 else "")
+
+    def _show_frost(self, snapshot: Snapshot) -> None:
+        frozen = snapshot.frozen(0)
+        if frozen:
+            self.frost.show_caption(*pane_text.frozen_caption(snapshot))
+        if frozen != self.frost.isVisible():
+            self.frost.setVisible(frozen)
+
+    def _describe_chef(self, slot: int) -> str:
+        key = int(self.chefs.key[slot])
+        return pane_text.describe_chef(self._snapshot, self.timeline, key) if key >= 0 else ""
+
+    def _describe_ticket(self, slot: int) -> str:
+        key = int(self.tickets.key[slot])
+        return pane_text.describe_ticket(self._snapshot, self.timeline, key) if key >= 0 else ""
+
+    # ----- Qt events ----------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        height = scene_height_for(self.viewport().width(), self.viewport().height())
+        if abs(height - self._height) > RELAYOUT_TOLERANCE * self._height:
+            self._height = height
+            self._rebuild_keeping_snapshot()
+        self._fit()
+
+    def _fit(self) -> None:
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.describe_item(self.itemAt(event.pos()))
+            QToolTip.showText(event.globalPos(), text, self) if text else QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        text = self.describe_item(self.itemAt(event.position().toPoint()))
+        if text:
+            self.inspected.emit(text)
+        super().mousePressEvent(event)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{palette.grouped(number)} {noun}{'' if number == 1 else 's'}"
+
+
+def _countdown(state: int, wait: float) -> str:
+    if state in (UState.BLOCKED, UState.PARKED) and wait == wait:
+        return pane_text.ms(max(0.0, round(wait, -1)))
+    return "waits: knife" if state == UState.WAIT_LOCK else ""
+
+
+def palette_pen(colour: str, width: float):
+    from PySide6.QtGui import QPen
+
+    pen = QPen(palette.qcolour(colour), width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
