@@ -119,7 +119,7 @@ class MomentFinder:
         """The first time ``moment`` happened in this pane, or None if not (yet)."""
         self.update()
         if moment == "end":
-            return self.timeline.end_ms
+            return None if self.timeline.end_ms is None else float(self.timeline.end_ms)
         return self.first.get(moment)
 
     def update(self) -> None:
@@ -136,7 +136,7 @@ class MomentFinder:
     def _note(self, event: Event) -> None:
         self._learn_owner(event)
         for moment in self._moments_of(event):
-            self.first.setdefault(moment, event.t)
+            self.first.setdefault(moment, float(event.t))
 
     def _learn_owner(self, event: Event) -> None:
         if event.kind == Ev.HIRE:
@@ -184,9 +184,9 @@ class MomentFinder:
             return
         frozen = _frozen(self._state)
         if frozen and "frozen" not in self.first:
-            self.first["frozen"] = t
+            self.first["frozen"] = float(t)
         elif not frozen and "frozen" in self.first:
-            self.first["unfrozen"] = t
+            self.first["unfrozen"] = float(t)
 
 
 def _frozen(state: KitchenState) -> bool:
