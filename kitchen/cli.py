@@ -2,7 +2,9 @@
 
     thread-kitchen [--open LESSON_OR_FILE] [--quit-after MS]
                                            open the app (on the last lesson; at first parallelism)
-    thread-kitchen simulate LESSON_OR_FILE [--until MS] [--seed N] [--json]
+    thread-kitchen simulate LESSON_OR_FILE [--until MS] [--seed N] [--json] [--csv DIR_OR_PREFIX]
+    thread-kitchen trace LESSON_OR_FILE [-o run.json] [--pane N] [--until MS]
+    thread-kitchen sweep LESSON_OR_FILE --vary PATH=START:STOP:STEP [--metric NAME ...] [-o FILE] [--plot FILE.png]
     thread-kitchen shot LESSON_OR_FILE --at MS -o FILE.png [--size 1600x900]
 
 Bad input (a missing file, a broken scenario, a bad number) prints one line
@@ -22,6 +24,7 @@ from engine.assets import resolve_scenario
 from engine.run import ScenarioRun
 from engine.scenario import ScenarioError, load_scenario
 from engine.summary import scenario_summary
+from kitchen import experiments
 from kitchen.shot import parse_size
 
 EXIT_BAD_INPUT = 2
@@ -72,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--until", type=_milliseconds, help="stop at this simulated time (ms)")
     simulate.add_argument("--seed", type=_seed, help="override the scenario's random seed")
     simulate.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    simulate.add_argument("--csv", metavar="DIR_OR_PREFIX", help="also write each pane's metric series as CSV")
     simulate.set_defaults(handler=run_simulate)
     shot = commands.add_parser("shot", help="save a PNG of the window at a simulated time (offscreen)")
     shot.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
@@ -80,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--size", type=parse_size, default=(1600, 900), metavar="WxH",
                       help="window size in pixels (default 1600x900)")
     shot.set_defaults(handler=run_shot)
+    experiments.add_commands(commands, _milliseconds, _seed)
     return parser
 
 
@@ -98,6 +103,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         print()
     else:
         print(format_table(summary))
+    if getattr(args, "csv", None):
+        return experiments.write_simulate_csv(run, args)
     return 0
 
 
