@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import sys
 from pathlib import Path
 
@@ -153,6 +154,7 @@ def run_shot(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a frozen app's sweep workers run here and exit (PyInstaller)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", run_window)
