@@ -1,0 +1,342 @@
+"""Narration: notable Timeline events as caption lines in kitchen words, with the OS word alongside.
+
+``narrate`` turns the events of one pane between two times into candidate lines
+("Chef 1 went to the oven with bake #1 (blocking read) — the whole many-to-one
+kitchen stops"), remembering what it has already told in an immutable
+``PaneMemory``: the first event of a kind gets a line of its own, repeats are
+folded into one count ("8 chefs cooking at 8 of 8 stoves"). ``pick`` throttles
+the candidates of every pane so a reader gets at most one line per ``gap_ms`` of
+simulated time, the most notable first (a deadlock, a frozen kitchen, a refused
+chef). ``play`` narrates a whole pane headless, as the caption strip would.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from engine.timeline import Ev, Event, Timeline, UState
+
+URGENT = 90  # lines at least this notable never go stale while waiting their turn
+MAX_PENDING = 12
+
+
+@dataclass(frozen=True)
+class Line:
+    """One caption line: when it happened, in which pane, what to say and how notable it is."""
+
+    t: float
+    pane: int
+    text: str
+    weight: int
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class PaneMemory:
+    """What the narrator remembers about one pane: kinds already told, chef counts, frozen or not."""
+
+    seen: frozenset[str] = frozenset()
+    chefs: int = 0
+    blocked: int = 0
+    frozen: bool = False
+    refused: int = 0
+    finished: int = 0
+    switches: int = 0
+    counts_told: tuple[tuple[str, str], ...] = ()  # (event kind, the count line last told for it)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """When the last line was shown and the lines still waiting for their turn."""
+
+    last_t: float = -math.inf
+    pending: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """What ``narrate`` needs to word an event: the pane's timeline, index and kitchen name."""
+
+    timeline: Timeline
+    pane: int
+    kitchen: str
+
+    @property
+    def one_to_one(self) -> bool:
+        return self.timeline.processes[0].model == "one-to-one"
+
+    def ours(self, event: Event) -> bool:
+        head = self.timeline.head
+        if event.kthread >= 0:
+            return int(head.k_process[event.kthread]) == 0
+        return event.uthread < 0 or int(head.u_process[event.uthread]) == 0
+
+    def ticket(self, event: Event) -> str:
+        return self.timeline.uthread_name(event.uthread) if event.uthread >= 0 else "a ticket"
+
+
+def narrate(timeline: Timeline, start: float, end: float, memory: PaneMemory = PaneMemory(), pane: int = 0,
+            kitchen: str = "") -> tuple[list[Line], PaneMemory]:
+    """Candidate lines for the events of one pane with ``start < t <= end`` (only final ones)."""
+    scene = _Scene(timeline, pane, kitchen or timeline.processes[0].model)
+    end = min(end, timeline.computed_until)
+    lines: list[Line] = []
+    repeats: dict[str, int] = {}
+    for event in timeline.events_between(start, end):
+        memory = _count(scene, event, memory)
+        line, memory = _tell(scene, event, memory, repeats)
+        memory, line = _freeze_check(scene, event, memory, line)
+        if line is not None:
+            lines.append(line)
+    counts = _summaries(scene, end, memory, repeats)
+    if counts:
+        told = dict(memory.counts_told) | {line.key: line.text for line in counts}
+        memory = replace(memory, counts_told=tuple(told.items()))
+    return lines + counts, memory
+
+
+def _count(scene: _Scene, event: Event, memory: PaneMemory) -> PaneMemory:
+    """Keep the studied process's chef counts (alive, at the oven), refusals and finished tickets."""
+    if not scene.ours(event):
+        return memory
+    kind, changes = event.kind, {}
+    if kind == Ev.HIRE:
+        changes["chefs"] = memory.chefs + 1
+    elif kind == Ev.EXIT:
+        changes["chefs"] = memory.chefs - 1
+    elif kind == Ev.BLOCK:
+        changes["blocked"] = memory.blocked + 1
+    elif kind == Ev.WAKE and event.kthread >= 0:
+        changes["blocked"] = memory.blocked - 1
+    elif kind == Ev.REFUSE:
+        changes["refused"] = memory.refused + 1
+    elif kind == Ev.FINISH:
+        changes["finished"] = memory.finished + 1
+    elif kind == Ev.RUN:
+        changes["switches"] = memory.switches + 1
+    return replace(memory, **changes) if changes else memory
+
+
+def _tell(scene: _Scene, event: Event, memory: PaneMemory, repeats: dict[str, int]):
+    """The line for an event if it is the first of its kind (or always notable); else count a repeat."""
+    said = _words(scene, event, memory)
+    if said is None:
+        return None, memory
+    key, text, weight = said
+    if key in memory.seen and weight < URGENT:
+        repeats[event.kind] = repeats.get(event.kind, 0) + 1
+        return None, memory
+    line = Line(float(event.t), scene.pane, text, weight, key)
+    return line, replace(memory, seen=memory.seen | {key})
+
+
+def _freeze_check(scene: _Scene, event: Event, memory: PaneMemory, line: Line | None):
+    """Tell when every chef of the studied process is at the oven while tickets wait, and when it thaws."""
+    if scene.one_to_one or not _may_change_frozen(event, memory):
+        return memory, line
+    frozen = scene.timeline.state_at(event.t).frozen(0)
+    if frozen == memory.frozen:
+        return memory, line
+    memory = replace(memory, frozen=frozen)
+    if frozen and line is not None and event.kind == Ev.BLOCK:
+        stops = f"{line.text} — the whole {scene.kitchen} kitchen stops"
+        return memory, replace(line, text=stops, weight=100, key="frozen")
+    return memory, Line(float(event.t), scene.pane, _frozen_text(scene, frozen), 100 if frozen else URGENT,
+                        "frozen" if frozen else "thawed")
+
+
+def _may_change_frozen(event: Event, memory: PaneMemory) -> bool:
+    all_blocked = memory.chefs > 0 and memory.blocked >= memory.chefs
+    return all_blocked != memory.frozen or (all_blocked and event.kind in (Ev.ARRIVE, Ev.WAKE, Ev.LOCK))
+
+
+def _frozen_text(scene: _Scene, frozen: bool) -> str:
+    if frozen:
+        return (f"Every chef of the {scene.kitchen} kitchen is at the oven and tickets wait on the rail: "
+                "nothing cooks (the whole process is blocked)")
+    return f"The {scene.kitchen} kitchen cooks again: a chef is back from the oven (the system call returned)"
+
+
+def _words(scene: _Scene, event: Event, memory: PaneMemory) -> tuple[str, str, int] | None:
+    """(key, text, weight) for an event of the studied process, or None if it is not worth a line."""
+    if event.kind == Ev.DEADLOCK:
+        return "deadlock", f"Deadlock: nothing can ever cook again — {event.info}", 100
+    if not scene.ours(event):
+        return _neighbour_words(scene, event)
+    wording = _WORDING.get(event.kind)
+    return wording(scene, event, memory) if wording else None
+
+
+def _neighbour_words(scene: _Scene, event: Event) -> tuple[str, str, int] | None:
+    if event.kind != Ev.DISPATCH:
+        return None
+    name = scene.timeline.processes[int(scene.timeline.head.k_process[event.kthread])].name
+    return ("neighbour", f"The {name} next door puts its chef {event.kthread + 1} at stove {event.stove + 1} "
+            "(another process's kernel thread competes for the cores)", 50)
+
+
+def _hire(scene: _Scene, event: Event, memory: PaneMemory):
+    kib = scene.timeline.kernel_thread_kib
+    for_whom = f" for ticket {scene.ticket(event)}" if event.uthread >= 0 else ""
+    return "hire", (f"Chef {event.kthread + 1} hired{for_whom}: a locker on the pantry shelf "
+                    f"(new kernel thread, {kib} KiB of kernel memory)"), 60
+
+
+def _refuse(scene: _Scene, event: Event, memory: PaneMemory):
+    text = (f"No locker left in the pantry: kernel thread {memory.chefs + 1} could not be created "
+            f"(pthread_create fails, EAGAIN) — ticket {scene.ticket(event)} is turned away")
+    return "refuse", text, 95 if memory.refused == 1 else 40
+
+
+def _dispatch(scene: _Scene, event: Event, memory: PaneMemory):
+    return "dispatch", (f"The kitchen manager puts chef {event.kthread + 1} at stove {event.stove + 1} "
+                        f"(the kernel scheduler runs kernel thread {event.kthread + 1} on core {event.stove + 1})"), 50
+
+
+def _run(scene: _Scene, event: Event, memory: PaneMemory):
+    return "run", (f"The clipboard hands ticket {scene.ticket(event)} to chef {event.kthread + 1} "
+                   "(user-level switch)"), 50
+
+
+def _rotate(scene: _Scene, event: Event, memory: PaneMemory):
+    return "rotate", (f"Chef {event.kthread + 1}'s turn with {scene.ticket(event)} is over: back on the ticket "
+                      "rail (user-level time slice)"), 40
+
+
+def _preempt(scene: _Scene, event: Event, memory: PaneMemory):
+    return "preempt", (f"Time's up: the kitchen manager sends chef {event.kthread + 1} back to the bench "
+                       "(preempted at the end of its time slice)"), 40
+
+
+def _block(scene: _Scene, event: Event, memory: PaneMemory):
+    chef = event.kthread + 1
+    if isinstance(event.info, str):
+        return "block lock", (f"Chef {chef} waits for the knife '{event.info}' with {scene.ticket(event)} "
+                              "(blocked on a mutex in the kernel)"), 70
+    text = f"Chef {chef} went to the oven with {scene.ticket(event)} (blocking I/O call)"
+    if scene.one_to_one:
+        text += " — only this chef waits; the others can still cook"
+    return "block", text, 70
+
+
+def _park(scene: _Scene, event: Event, memory: PaneMemory):
+    return "park", (f"Ticket {scene.ticket(event)} parks in the wait set; chef {event.kthread + 1} keeps "
+                    "cooking (non-blocking I/O, epoll)"), 70
+
+
+def _lock_wait(scene: _Scene, event: Event, memory: PaneMemory):
+    return "lock wait", (f"Ticket {scene.ticket(event)} waits for the knife '{event.info}'; its chef takes "
+                         "another ticket (user-level mutex wait)"), 70
+
+
+def _wake(scene: _Scene, event: Event, memory: PaneMemory):
+    if event.kthread >= 0:
+        return "wake", (f"The oven is done: chef {event.kthread + 1} is back on the bench with "
+                        f"{scene.ticket(event)} (I/O complete, thread runnable)"), 50
+    return "wake parked", (f"Ticket {scene.ticket(event)} is ready again: the event loop saw its I/O complete "
+                           "(epoll reported it)"), 50
+
+
+def _upcall(scene: _Scene, event: Event, memory: PaneMemory):
+    return "upcall", (f"Upcall! The kernel hands the clipboard a fresh chef {event.kthread + 1} while chef "
+                      f"{int(event.info) + 1} waits at the oven (scheduler activation)"), 90
+
+
+def _lock(scene: _Scene, event: Event, memory: PaneMemory):
+    return "lock", f"{scene.ticket(event)} picks up the knife '{event.info}' (mutex locked)", 40
+
+
+def _priority(scene: _Scene, event: Event, memory: PaneMemory):
+    return f"priority {event.kthread}", (f"Chef {event.kthread + 1} now cooks at priority {event.info} "
+                                         "(priority inheritance)"), 80
+
+
+def _finish(scene: _Scene, event: Event, memory: PaneMemory):
+    return "finish", f"Ticket {scene.ticket(event)} is done (user thread finished)", 50
+
+
+def _exit(scene: _Scene, event: Event, memory: PaneMemory):
+    return "exit", (f"Chef {event.kthread + 1} goes home and frees its locker (kernel thread exits, "
+                    f"{scene.timeline.kernel_thread_kib} KiB freed)"), 30
+
+
+_WORDING = {Ev.HIRE: _hire, Ev.REFUSE: _refuse, Ev.DISPATCH: _dispatch, Ev.RUN: _run, Ev.ROTATE: _rotate,
+            Ev.PREEMPT: _preempt, Ev.BLOCK: _block, Ev.PARK: _park, Ev.LOCK_WAIT: _lock_wait, Ev.WAKE: _wake,
+            Ev.UPCALL: _upcall, Ev.LOCK: _lock, Ev.PRIORITY: _priority, Ev.FINISH: _finish, Ev.EXIT: _exit}
+
+
+def _summaries(scene: _Scene, t: float, memory: PaneMemory, repeats: dict[str, int]) -> list[Line]:
+    """One count line per kind of repeated event (what the kitchen looks like now), unless already told."""
+    if not repeats:
+        return []
+    snapshot = scene.timeline.state_at(t)
+    counts = {
+        Ev.DISPATCH: lambda: _cooking(snapshot, scene.timeline.cores),
+        Ev.PREEMPT: lambda: _cooking(snapshot, scene.timeline.cores),
+        Ev.HIRE: lambda: f"{memory.chefs} chefs hired (kernel threads: {_kib(snapshot.process_memory_kib[0])})",
+        Ev.REFUSE: lambda: f"{memory.refused} tickets turned away so far (thread creation failed)",
+        Ev.PARK: lambda: _parked(snapshot),
+        Ev.RUN: lambda: (f"The clipboard has handed out tickets {memory.switches} times "
+                         "(user-level switches: the kernel never sees them)"),
+        Ev.FINISH: lambda: f"{memory.finished} tickets done so far",
+    }
+    told = {text for _, text in memory.counts_told}
+    lines = {}
+    for kind in sorted(repeats.keys() & counts.keys()):
+        text = counts[kind]()
+        if text and text not in told:
+            lines[text] = Line(float(t), scene.pane, text, 20, f"count {kind}")
+    return list(lines.values())
+
+
+def _cooking(snapshot, cores: int) -> str:
+    busy = snapshot.busy_stoves
+    if not busy:
+        return ""
+    return f"{busy} chef{'s' if busy != 1 else ''} cooking at {busy} of {cores} stoves ({busy}/{cores} cores busy)"
+
+
+def _parked(snapshot) -> str:
+    waiting = int(np.count_nonzero(snapshot.u_state == UState.PARKED))
+    return f"{waiting} tickets wait in the event loop's wait set (pending non-blocking I/O)" if waiting else ""
+
+
+def _kib(kib: int) -> str:
+    return f"{round(kib / 1024, 1):g} MiB" if kib >= 1024 else f"{kib} KiB"
+
+
+def pick(throttle: Throttle, lines: list[Line], now: float, gap_ms: float) -> tuple[Line | None, Throttle]:
+    """The line to show at ``now``, if ``gap_ms`` has passed since the last; the rest keep waiting."""
+    pending = _merge(throttle.pending, lines, now, gap_ms)
+    if not pending or now - throttle.last_t < gap_ms:
+        return None, replace(throttle, pending=pending)
+    best = max(pending, key=lambda line: (line.weight, -line.t))
+    rest = tuple(line for line in pending if line is not best)
+    return best, Throttle(now, rest)
+
+
+def _merge(pending: tuple[Line, ...], lines: list[Line], now: float, gap_ms: float) -> tuple[Line, ...]:
+    """Newer lines replace older ones with the same pane and key; lines older than a gap go stale
+    (urgent ones after three gaps), so the strip never tells old news."""
+    merged = {(line.pane, line.key): line for line in (*pending, *lines)}
+    kept = [line for line in merged.values() if now - line.t <= gap_ms * (3 if line.weight >= URGENT else 1)]
+    kept.sort(key=lambda line: (-line.weight, line.t))
+    return tuple(sorted(kept[:MAX_PENDING], key=lambda line: line.t))
+
+
+def play(timeline: Timeline, gap_ms: float, frame_ms: float = 50.0, pane: int = 0,
+         kitchen: str = "") -> list[Line]:
+    """Narrate a computed pane from start to end, frame by frame, as the caption strip shows it."""
+    memory, throttle, shown = PaneMemory(), Throttle(), []
+    last = min(timeline.end_ms if timeline.end_ms is not None else math.inf, timeline.computed_until)
+    t = -1.0
+    while t < last:
+        now = min(t + frame_ms, last)
+        lines, memory = narrate(timeline, t, now, memory, pane, kitchen)
+        line, throttle = pick(throttle, lines, now, gap_ms)
+        shown += [line] if line is not None else []
+        t = now
+    return shown

@@ -1,0 +1,116 @@
+"""Narration: notable events become readable caption lines, throttled, in kitchen and OS words."""
+
+from functools import cache
+
+from engine.assets import resolve_scenario
+from engine.narration import Line, PaneMemory, Throttle, narrate, pick, play
+from engine.run import ScenarioRun
+from engine.scenario import load_scenario
+from tests.engine.helpers import scenario
+
+GAP_MS = 1500.0  # 1.5 s of wall time at the default 1000 simulated ms per second
+
+
+@cache
+def _lesson(name: str) -> ScenarioRun:
+    return ScenarioRun(load_scenario(resolve_scenario(name))).run_to_end()
+
+
+def _told(name: str, pane: int) -> dict[float, str]:
+    run = _lesson(name)
+    return {line.t: line.text for line in play(run.panes[pane].timeline, GAP_MS, pane=pane)}
+
+
+def test_an_oven_trip_that_freezes_many_to_one_says_the_whole_kitchen_stops():
+    """Blocking lesson: at 770 ms the only chef goes to the oven and the kitchen stops; at 2770 it cooks again."""
+    told = _told("blocking", 1)
+    assert told[770.0] == "Chef 1 went to the oven with bake #1 (blocking I/O call) — the whole many-to-one kitchen stops"
+    assert told[2770.0].startswith("The many-to-one kitchen cooks again")
+
+
+def test_an_oven_trip_in_one_to_one_stops_only_that_chef():
+    """One-to-one: the baker's chef waits alone."""
+    assert _told("blocking", 0)[200.0] == ("Chef 1 went to the oven with bake #1 (blocking I/O call) — only this chef "
+                                           "waits; the others can still cook")
+
+
+def test_a_full_pantry_names_the_kernel_thread_that_could_not_be_created():
+    """Memory lesson: the first refusal at 2560 ms is kernel thread 1281."""
+    assert _told("memory", 0)[2560.0] == (
+        "No locker left in the pantry: kernel thread 1281 could not be created (pthread_create fails, EAGAIN) "
+        "— ticket conn #1281 is turned away")
+
+
+def test_an_upcall_is_told_with_both_chefs():
+    """Activations lesson: the kernel hands the clipboard chef 2 while chef 1 waits at the oven."""
+    assert _told("activations", 1)[770.0] == ("Upcall! The kernel hands the clipboard a fresh chef 2 while chef 1 "
+                                              "waits at the oven (scheduler activation)")
+
+
+def test_the_event_loop_parks_tickets_and_never_freezes():
+    """Non-blocking I/O: the first read parks its ticket; no line ever says the kitchen stops."""
+    told = _told("nonblocking-io", 1)
+    assert told[850.0] == ("Ticket request #1 parks in the wait set; chef 1 keeps cooking "
+                           "(non-blocking I/O, epoll)")
+    assert not any("stops" in text or "nothing cooks" in text for text in told.values())
+
+
+def test_repeated_events_are_folded_into_one_count():
+    """32 hires at 0 ms give one first-hire line and one count line, not 32 lines."""
+    timeline = _lesson("parallelism").panes[0].timeline
+    lines, memory = narrate(timeline, -1.0, 0.0)
+    hires = [line.text for line in lines if "hired" in line.text]
+    assert hires == ["Chef 1 hired for ticket chop #1: a locker on the pantry shelf (new kernel thread, 64 KiB of "
+                     "kernel memory)", "32 chefs hired (kernel threads: 2 MiB)"]
+    assert memory.chefs == 32
+
+
+def test_a_count_already_told_is_not_told_again():
+    """'8 chefs cooking at 8 of 8 stoves' is said once, not every window while it stays true."""
+    timeline = _lesson("parallelism").panes[0].timeline
+    _, memory = narrate(timeline, -1.0, 100.0)
+    first, memory = narrate(timeline, 100.0, 200.0, memory)
+    again, _ = narrate(timeline, 200.0, 300.0, memory)
+    cooking = "8 chefs cooking at 8 of 8 stoves (8/8 cores busy)"
+    assert cooking in [line.text for line in first] or cooking in dict(memory.counts_told).values()
+    assert cooking not in [line.text for line in again]
+
+
+def test_narrate_is_pure():
+    """The same window and memory always give the same lines; the memory passed in is unchanged."""
+    timeline = _lesson("blocking").panes[1].timeline
+    start = PaneMemory()
+    assert narrate(timeline, -1.0, 1000.0, start) == narrate(timeline, -1.0, 1000.0, start)
+    assert start == PaneMemory()
+
+
+def test_at_most_one_line_per_gap_most_notable_first():
+    """pick shows the weightiest pending line, then waits a full gap before the next."""
+    lines = [Line(0.0, 0, "minor", 20, "a"), Line(0.0, 1, "major", 70, "b"), Line(0.0, 2, "alarm", 100, "c")]
+    shown, throttle = pick(Throttle(), lines, 0.0, GAP_MS)
+    assert shown.text == "alarm"
+    assert pick(throttle, [], 1000.0, GAP_MS)[0] is None
+    assert pick(throttle, [], 1500.0, GAP_MS)[0].text == "major"
+
+
+def test_old_minor_news_goes_stale_but_urgent_news_waits():
+    """A minor line older than one gap is dropped; an urgent one is kept for three gaps."""
+    _, throttle = pick(Throttle(), [Line(0.0, 0, "first", 50, "x")], 0.0, GAP_MS)
+    waiting = [Line(10.0, 0, "minor", 20, "m"), Line(20.0, 1, "deadlock", 100, "d")]
+    _, throttle = pick(throttle, waiting, 100.0, GAP_MS)
+    shown, throttle = pick(throttle, [], 2000.0, GAP_MS)
+    assert shown.text == "deadlock"
+    assert throttle.pending == ()
+
+
+def test_a_deadlock_is_told_with_who_waits_for_what():
+    """Two tickets taking two knives in opposite order: the narration reports the deadlock."""
+    run = ScenarioRun(scenario([
+        {"name": "A", "steps": ["lock pot", "cpu 5", "lock knife", "unlock knife", "unlock pot"]},
+        {"name": "B", "steps": ["lock knife", "cpu 5", "lock pot", "unlock pot", "unlock knife"]},
+    ], panes=[{"model": "one-to-one"}], cores=2)).run_to_end()
+    lines, _ = narrate(run.panes[0].timeline, -1.0, float("inf"))
+    deadlock = [line for line in lines if line.key == "deadlock"]
+    assert len(deadlock) == 1 and deadlock[0].weight == 100
+    assert deadlock[0].text == ("Deadlock: nothing can ever cook again — B #1 waits for lock 'pot' held by A #1; "
+                                "A #1 waits for lock 'knife' held by B #1")
