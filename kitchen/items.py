@@ -46,12 +46,13 @@ class Label(QGraphicsSimpleTextItem):
     """Text that only touches Qt when it changes, anchored at its left, centre or right."""
 
     def __init__(self, size: float, colour: str = palette.INK, bold: bool = False,
-                 parent: QGraphicsItem | None = None) -> None:
+                 parent: QGraphicsItem | None = None, max_width: float | None = None) -> None:
         super().__init__(parent)
         self.setFont(palette.scene_font(size, bold))
         self.setBrush(palette.qcolour(colour))
         self._text: str | None = None
         self._anchor = (0.0, 0.0, "left")
+        self._max_width = max_width
 
     def place(self, x: float, y: float, align: str = "left") -> Label:
         self._anchor = (x, y, align)
@@ -67,6 +68,9 @@ class Label(QGraphicsSimpleTextItem):
     def _realign(self) -> None:
         x, y, align = self._anchor
         width = self.boundingRect().width()
+        if self._max_width is not None:
+            self.setScale(min(1.0, self._max_width / max(width, 1e-9)))
+            width *= self.scale()
         shift = {"left": 0.0, "centre": width / 2, "right": width}[align]
         self.setPos(x - shift, y)
 
@@ -85,12 +89,26 @@ def rounded_box(rect: QRectF, radius: float, fill: str, edge: str = palette.REGI
 class _Root(QGraphicsRectItem):
     """An invisible root whose rectangle is the hover/click target; children draw."""
 
+    LIFTED_Z = 30.0  # above the frost, for the chefs and tickets that froze the process
+
     def __init__(self, role: str, slot: int, width: float, height: float) -> None:
         super().__init__(0, 0, width, height)
         self.setPen(Qt.PenStyle.NoPen)
         self.setData(ROLE_KEY, role)
         self.setData(SLOT_KEY, slot)
         self._shown = True
+        self._lifted = False
+        self._base_z = 0.0
+
+    def set_base_z(self, z: float) -> None:
+        self._base_z = z
+        self.setZValue(z)
+
+    def lift(self, lifted: bool) -> None:
+        """Draw above the frost overlay (or back in place)."""
+        if lifted != self._lifted:
+            self._lifted = lifted
+            self.setZValue(self.LIFTED_Z + self._base_z if lifted else self._base_z)
 
     def show_if(self, visible: bool) -> None:
         if visible != self._shown:
@@ -143,10 +161,10 @@ class ChefItem(_Root):
     def __init__(self, slot: int, chef_w: float, ui: float) -> None:
         chef_h = chef_w * 84 / 64
         super().__init__("chef", slot, chef_w, chef_h)
-        self.setZValue(2)
+        self.set_base_z(2)
         self.body = svg_icon("chef", chef_w, self)
-        self.number = Label(max(9.0, chef_w * 0.27), "#FFFFFF", True, self)
-        self.number.place(chef_w / 2, chef_h * 0.66, "centre")
+        self.number = Label(max(9.0, chef_w * 0.34), "#FFFFFF", True, self, max_width=chef_w * 0.62)
+        self.number.place(chef_w / 2, chef_h * 0.68, "centre")
         self.tag = Label(max(10.0, 15 * ui), palette.INK, True, self)
         self.tag.place(chef_w / 2, -max(10.0, 15 * ui) * 1.25, "centre")
         self.knife = svg_icon("knife", chef_w * 0.8, self)
@@ -175,9 +193,9 @@ class TicketItem(_Root):
     def __init__(self, slot: int, ticket_w: float, ui: float) -> None:
         ticket_h = ticket_w * 50 / 40
         super().__init__("ticket", slot, ticket_w, ticket_h)
-        self.setZValue(4)
+        self.set_base_z(4)
         self.paper = svg_icon("ticket", ticket_w, self)
-        self.number = Label(max(9.0, ticket_w * 0.36), palette.INK, True, self)
+        self.number = Label(max(9.0, ticket_w * 0.38), palette.INK, True, self, max_width=ticket_w * 0.86)
         self.number.place(ticket_w / 2, ticket_h * 0.32, "centre")
         bar = QRectF(0, ticket_h + 2, ticket_w, max(4.0, ticket_w * 0.16))
         self.bar_back = QGraphicsRectItem(bar, self)
@@ -218,7 +236,7 @@ class TicketItem(_Root):
 class StackItem(_Root):
     """A counted stack standing for items that do not fit, e.g. ``+ 9 968 tickets``."""
 
-    def __init__(self, what: str, width: float, ui: float, icon: str = "stack") -> None:
+    def __init__(self, what: str, width: float, ui: float, icon: str = "stack", inline: bool = False) -> None:
         super().__init__("stack", -1, width * 2.6, width * 1.2)
         self.setZValue(4)
         self.what = what
@@ -228,6 +246,7 @@ class StackItem(_Root):
         self.count.place(width * 0.95, width * 0.05)
         self.noun = Label(size * 0.85, palette.MUTED_INK, False, self)
         self.noun.place(width * 0.95, width * 0.05 + size * 1.2)
+        self.inline = inline
         self.hidden = -1
         self.show_count(0)
 
@@ -238,8 +257,9 @@ class StackItem(_Root):
         self.hidden = hidden
         self.show_if(hidden > 0)
         if hidden > 0:
-            self.count.show_text(f"+ {palette.grouped(hidden)}")
-            self.noun.show_text(self.what if hidden > 1 else self.what.removesuffix("s"))
+            noun = self.what if hidden > 1 else self.what.removesuffix("s")
+            self.count.show_text(f"+ {palette.grouped(hidden)}" + (f" {noun}" if self.inline else ""))
+            self.noun.show_text("" if self.inline else noun)
 
 
 class Region(QGraphicsPathItem):

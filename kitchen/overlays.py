@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPen
+from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem, QGraphicsTextItem
 
 from kitchen import palette
@@ -32,14 +32,17 @@ class PantryShelf(Region):
     """One locker per chef of our process, a gauge against the budget line, and the 'pantry full' banner."""
 
     def __init__(self, rect: QRectF, ui: float, locker_kib: int, budget_kib: float | None) -> None:
-        super().__init__(rect, "Pantry shelf · kernel memory", ui, icon="locker")
+        super().__init__(rect, "Pantry shelf · kernel memory", ui)
         self.ui, self.locker_kib, self.budget_kib = ui, locker_kib, budget_kib
         self.locker_w = 20 * ui
-        top = rect.top() + 40 * ui
-        self.stack = StackItem("lockers", self.locker_w * 1.6, ui, icon="locker")
+        top = rect.top() + 34 * ui
+        self.stack = StackItem("lockers", self.locker_w * 1.6, ui, icon="locker", inline=True)
         self.stack.setParentItem(self)
         self.lockers = self._lockers(rect, top)
-        gauge = QRectF(rect.left() + 14, top + self.locker_w * 1.5 + 14 * ui, rect.width() - 28, 14 * ui)
+        self.setToolTip("<b>Pantry shelf</b> — kernel memory: every chef (kernel thread) needs a locker "
+                        f"({locker_kib} KiB for its kernel stack and TCB). When the shelf reaches the budget "
+                        "line, creating another kernel thread fails.")
+        gauge = QRectF(rect.left() + 14, top + self.locker_w * 1.5 + 10 * ui, rect.width() - 28, 12 * ui)
         self.gauge = gauge
         self.gauge_fill = self._gauge(gauge)
         self.banner = self._banner(gauge)
@@ -48,7 +51,7 @@ class PantryShelf(Region):
 
     def _lockers(self, rect: QRectF, top: float) -> list:
         step = self.locker_w * 1.25
-        room = max(1, int((rect.width() - 28 - self.stack.rect().width()) // step))
+        room = max(3, int((rect.width() - 28 - 160 * self.ui) // step))
         lockers = []
         for index in range(room):
             locker = svg_icon("locker", self.locker_w, self)
@@ -67,19 +70,16 @@ class PantryShelf(Region):
         line = QGraphicsLineItem(gauge.right(), gauge.top() - 8 * self.ui, gauge.right(),
                                  gauge.bottom() + 8 * self.ui, self)
         line.setPen(QPen(palette.qcolour(palette.INK), 4 * self.ui))
-        budget = Label(15 * self.ui, palette.INK, True, self)
-        budget.place(gauge.right(), gauge.bottom() + 6 * self.ui, "right")
-        budget.show_text(f"budget line: {memory(self.budget_kib)}" if self.budget_kib else "")
         for item in (back, fill, line):
             item.setVisible(self.budget_kib is not None)
         return fill
 
     def _banner(self, gauge: QRectF) -> QGraphicsRectItem:
-        rect = QRectF(self.rect.left() + 6, self.rect.top() + 4, self.rect.width() - 12, 36 * self.ui)
+        rect = QRectF(gauge.left() - 8, gauge.center().y() - 15 * self.ui, gauge.width() + 16, 30 * self.ui)
         banner = rounded_box(rect, 8, palette.WAITING, palette.INK, self)
         banner.setZValue(5)
-        text = Label(21 * self.ui, "#FFFFFF", True, banner)
-        text.place(rect.center().x(), rect.top() + 6 * self.ui, "centre")
+        text = Label(19 * self.ui, "#FFFFFF", True, banner, max_width=rect.width() - 16)
+        text.place(rect.center().x(), rect.top() + 5 * self.ui, "centre")
         banner.text = text
         banner.setVisible(False)
         return banner
@@ -95,7 +95,7 @@ class PantryShelf(Region):
             locker.setVisible(index < drawn)
         self.stack.setPos(self.lockers[max(drawn, 0)].pos()) if drawn < len(self.lockers) else None
         self.stack.show_count(used - drawn)
-        budget = f" of {memory(self.budget_kib)}" if self.budget_kib else ""
+        budget = f" of {memory(self.budget_kib)} budget" if self.budget_kib else ""
         self.set_heading(f"Pantry shelf · kernel memory: {grouped_lockers(used)}, {memory(used_kib)}{budget}")
         self._fill_gauge(used_kib)
         self.banner.setVisible(refused > 0)
@@ -119,22 +119,23 @@ def grouped_lockers(count: int) -> str:
 class FrostOverlay(QGraphicsRectItem):
     """Frost over the whole kitchen and a large caption: the process cannot cook at all."""
 
-    def __init__(self, rect: QRectF, ui: float) -> None:
+    def __init__(self, rect: QRectF, over: QRectF, ui: float) -> None:
         super().__init__(rect)
-        self.setBrush(palette.qcolour(palette.FROST, 175))
+        self.setBrush(palette.qcolour(palette.FROST, 150))
         self.setPen(QPen(palette.qcolour(palette.SKY_BLUE), 10 * ui))
         self.setZValue(20)
         self._snowflakes(rect)
-        panel = QRectF(rect.left() + 40, rect.top() + rect.height() * 0.34, rect.width() - 80, 230 * ui)
-        box = rounded_box(panel, 18, "#FFFFFF", palette.FROST_INK, self, 4 * ui)
-        box.setOpacity(0.93)
+        panel = QRectF(over.left() + 20, over.center().y() - 100 * ui, over.width() - 40, 200 * ui)
+        self.panel, self.ui = panel, ui
+        self.box = rounded_box(panel, 18, "#FFFFFF", palette.FROST_INK, self, 4 * ui)
+        self.box.setOpacity(0.93)
         self.headline = Label(58 * ui, palette.FROST_INK, True, self)
-        self.headline.place(panel.center().x(), panel.top() + 18 * ui, "centre")
+        self.headline.place(panel.center().x(), panel.top() + 14 * ui, "centre")
         self.body = QGraphicsTextItem(self)
         self.body.setFont(palette.scene_font(30 * ui))
         self.body.setDefaultTextColor(palette.qcolour(palette.INK))
         self.body.setTextWidth(panel.width() - 60)
-        self.body.setPos(panel.left() + 30, panel.top() + 95 * ui)
+        self.body.setPos(panel.left() + 30, panel.top() + 84 * ui)
         self.caption = ("", "")
         self.setVisible(False)
 
@@ -153,3 +154,8 @@ class FrostOverlay(QGraphicsRectItem):
             self.caption = (headline, body)
             self.headline.show_text(f"\u2744 {headline} \u2744")
             self.body.setPlainText(body)
+            panel = QRectF(self.panel)
+            panel.setHeight(self.body.pos().y() - panel.top() + self.body.boundingRect().height() + 12 * self.ui)
+            path = QPainterPath()
+            path.addRoundedRect(panel, 18, 18)
+            self.box.setPath(path)

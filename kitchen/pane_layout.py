@@ -23,7 +23,10 @@ MARGIN = 16.0
 CHEF_ASPECT = 84 / 64  # chef.svg height / width
 TICKET_ASPECT = 50 / 40
 STOVE_ASPECT = 64 / 100
-MAX_CHEF_W = 64.0
+MAX_CHEF_W = 56.0
+TICKET_SCALE = 0.66  # ticket width / chef width
+DOOR_W = 70.0  # room kept for the door at the right of the waiting spot
+GAP = 10.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,6 @@ class PaneLayout:
     oven: QRectF
     rail: QRectF
     waiting: QRectF
-    door: QRectF
     pantry: QRectF
     bench_grid: SlotGrid
     oven_grid: SlotGrid
@@ -78,7 +80,7 @@ class PaneLayout:
 
     @property
     def ticket_w(self) -> float:
-        return self.chef_w * 0.62
+        return self.chef_w * TICKET_SCALE
 
     @property
     def ticket_h(self) -> float:
@@ -114,45 +116,46 @@ def _stove_cells(cores: int, area: QRectF) -> tuple[np.ndarray, float]:
     return np.column_stack([left + (index % columns) * cell, top + (index // columns) * cell * 1.28]), cell
 
 
-def _region_grid(region: QRectF, heading: float, slot_w: float, slot_h: float) -> SlotGrid:
-    inner = region.adjusted(10, heading + 10, -10, -8)
+def _region_grid(region: QRectF, heading: float, slot_w: float, slot_h: float, right_pad: float = 0.0) -> SlotGrid:
+    inner = region.adjusted(10, heading + 8, -10 - right_pad, -6)
     return SlotGrid(inner, slot_w, slot_h)
 
 
 def _bands(height: float, ui: float) -> list[float]:
-    """Top edges of header, stoves, middle, rail, bottom, pantry, and the bottom edge."""
-    header = 84 * ui
-    usable = height - header - 5 * 10
-    shares = (0.30, 0.25, 0.16, 0.14, 0.15)
-    tops = [0.0, header + 8]
-    for share in shares:
-        tops.append(tops[-1] + usable * share + 10)
+    """Top edges of the header, stoves, bench/oven, rail/waiting and pantry bands, and the bottom edge."""
+    header = 82 * ui
+    usable = height - header - 4 * GAP - 8
+    tops = [0.0, header]
+    for share in (0.27, 0.36, 0.21, 0.16):
+        tops.append(tops[-1] + usable * share + GAP)
     return tops
+
+
+def _band(tops: list[float], index: int, left: float = MARGIN, right: float = WIDTH - MARGIN) -> QRectF:
+    return QRectF(left, tops[index], right - left, tops[index + 1] - tops[index] - GAP)
 
 
 def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) -> PaneLayout:
     """Lay out a pane with ``cores`` stoves, ``height`` scene units tall, type scaled by ``ui``."""
     tops = _bands(height, ui)
-    left, right = MARGIN, WIDTH - MARGIN
-    row = lambda i, x0=left, x1=right: QRectF(x0, tops[i], x1 - x0, tops[i + 1] - tops[i] - 10)  # noqa: E731
-    stoves = row(1)
+    stoves = _band(tops, 1)
     cells, cell_w = _stove_cells(cores, stoves)
-    chef_w = min(MAX_CHEF_W / max(ui, 1.0) * ui, cell_w * 0.5)
-    slot_w, slot_h = chef_w * 1.45, chef_w * CHEF_ASPECT * 1.22
-    middle = WIDTH / 2
-    bench, oven = row(2, left, middle - 6), row(2, middle + 6, right)
-    waiting, door = row(4, left, middle - 6), row(4, middle + 6, right)
-    rail = row(3)
+    middle, split = WIDTH / 2, MARGIN + (WIDTH - 2 * MARGIN) * 0.64
+    bench, oven = _band(tops, 2, right=middle - GAP / 2), _band(tops, 2, left=middle + GAP / 2)
+    rail, waiting = _band(tops, 3, right=split - GAP / 2), _band(tops, 3, left=split + GAP / 2)
     heading = 30 * ui
-    ticket_slot = chef_w * 0.62 * 1.25
+    chef_w = min(MAX_CHEF_W * ui, cell_w * 0.55, (bench.height() - heading - 14 - 22 * ui) / CHEF_ASPECT,
+                 (rail.height() - heading - 22 - 34 * ui) / (TICKET_SCALE * TICKET_ASPECT))
+    slot_w, slot_h = chef_w * 1.5, chef_w * CHEF_ASPECT + 22 * ui
+    ticket_w = chef_w * TICKET_SCALE
     return PaneLayout(
-        height=height, ui=ui, header=QRectF(left, 0, right - left, tops[1] - 8), stoves=stoves,
+        height=height, ui=ui, header=QRectF(MARGIN, 0, WIDTH - 2 * MARGIN, tops[1] - GAP), stoves=stoves,
         stove_cells=cells, cell_w=cell_w, chef_w=chef_w, bench=bench, oven=oven, rail=rail,
-        waiting=waiting, door=door, pantry=row(5),
+        waiting=waiting, pantry=_band(tops, 4),
         bench_grid=_region_grid(bench, heading, slot_w, slot_h),
         oven_grid=_region_grid(oven, heading, slot_w, slot_h),
-        rail_grid=_region_grid(rail, heading + 6, ticket_slot, chef_w * 0.62 * 1.25 * 1.35),
-        waiting_grid=_region_grid(waiting, heading, slot_w, slot_h),
+        rail_grid=_region_grid(rail, heading + 8, ticket_w * 1.22, ticket_w * TICKET_ASPECT + 34 * ui),
+        waiting_grid=_region_grid(waiting, heading, slot_w, slot_h, right_pad=DOOR_W * ui),
     )
 
 

@@ -54,7 +54,7 @@ def default_title(timeline: Timeline) -> str:
 
 def ms(value: float) -> str:
     """A duration for people: ``1 250 ms``."""
-    return f"{grouped(round(value))} ms"
+    return f"{grouped(round(value))}\u00a0ms"
 
 
 def _process_name(timeline: Timeline, process: int) -> str:

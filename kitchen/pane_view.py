@@ -48,6 +48,7 @@ class KitchenView(QGraphicsView):
         self._ui = 1.0
         self._height = DEFAULT_HEIGHT
         self._snapshot: Snapshot | None = None
+        self._frozen = False
         self.last_frame: dict[str, int] = {}
         self.set_timeline(timeline, title)
 
@@ -63,6 +64,7 @@ class KitchenView(QGraphicsView):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Give every drawn item its new target (cheap; items glide there in ``advance_tween``)."""
         self._snapshot = snapshot
+        self._frozen = snapshot.frozen(0)
         plan = plan_frame(snapshot, self._room)
         self._show_stoves(plan)
         chef_slots = self._place_chefs(snapshot, plan)
@@ -126,7 +128,7 @@ class KitchenView(QGraphicsView):
         self._build_pools(layout)
         self.pantry = self._add(PantryShelf(layout.pantry, layout.ui, self.timeline.kernel_thread_kib,
                                             self.timeline.memory_budget_kib))
-        self.frost = self._add(FrostOverlay(scene.sceneRect(), layout.ui))
+        self.frost = self._add(FrostOverlay(scene.sceneRect(), layout.stoves, layout.ui))
         self._fit()
 
     def _add(self, item, x: float = 0.0, y: float = 0.0):
@@ -163,15 +165,19 @@ class KitchenView(QGraphicsView):
         self.rail.setToolTip("<b>Ticket rail</b> — the user-level run queue: tickets (user threads) waiting "
                              "for the head chef's clipboard (thread library) to give them a chef")
         self._rail_lines(layout)
+        self.rail.note.place(layout.rail.center().x(), layout.rail.center().y(), "centre")
         self.waiting = self._add(Region(layout.waiting, "Waiting spot", ui))
-        self.waiting.setToolTip("<b>Waiting spot</b> — idle kernel threads: hired, but no ticket to cook")
-        self.door = self._add(Region(layout.door, "Door", ui))
-        self.door.setToolTip("<b>Door</b> — finished tickets go out; exited chefs (kernel threads) leave")
-        door = svg_icon("door", 40 * ui, self.door)
-        door.setPos(layout.door.right() - 52 * ui, layout.door.bottom() - 72 * ui)
+        self.waiting.setToolTip("<b>Waiting spot</b> — idle kernel threads: hired, but no ticket to cook. "
+                                "<b>Door</b>: exited kernel threads leave here")
+        door = svg_icon("door", 40 * ui, self.waiting)
+        door.setPos(layout.waiting.right() - 56 * ui, layout.waiting.bottom() - 100 * ui)
+        self.gone = Label(15 * ui, palette.MUTED_INK, False, self.waiting)
+        self.gone.place(layout.waiting.right() - 36 * ui, layout.waiting.bottom() - 26 * ui, "centre")
 
     def _rail_lines(self, layout: PaneLayout) -> None:
         grid = layout.rail_grid
+        if self.timeline.processes[0].model == "one-to-one":
+            return
         for row in range(max(0, int(grid.area.height() // grid.slot_h))):
             y = grid.area.top() + row * grid.slot_h - 3
             line = self.scene().addLine(grid.area.left(), y, grid.area.right(), y)
@@ -224,14 +230,17 @@ class KitchenView(QGraphicsView):
         self.chefs.release_except(set(keys.tolist()), gone)
         slots = self.chefs.place(keys, xy, self._chef_spawn)
         processes = snapshot.k_process[keys].tolist()
-        for slot, key, process in zip(slots, keys.tolist(), processes):
-            self.chefs.items[slot].dress(key, palette.process_colour(process), self._tag(process))
+        lifted = (snapshot.k_state[keys] == KState.BLOCKED) & self._frozen
+        for slot, key, process, lift in zip(slots, keys.tolist(), processes, lifted.tolist()):
+            chef = self.chefs.items[slot]
+            chef.dress(key, palette.process_colour(process), self._tag(process))
+            chef.lift(lift)
         self._mark_lock_waiters(snapshot, keys, slots)
         return dict(zip(keys.tolist(), slots))
 
     def _mark_lock_waiters(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
         tickets = snapshot.k_uthread[keys]
-        waiting = (tickets >= 0) & (snapshot.u_state[np.maximum(tickets, 0)] == UState.WAIT_LOCK)
+        waiting = _gather(snapshot.u_state, tickets, UState.PENDING) == UState.WAIT_LOCK
         for slot, wants_knife in zip(slots, waiting.tolist()):
             knife = self.chefs.items[slot].knife
             if knife.isVisible() != wants_knife:
@@ -241,8 +250,8 @@ class KitchenView(QGraphicsView):
         return "" if process == 0 or process >= len(self.timeline.processes) else self.timeline.processes[process].name
 
     def _door_xy(self) -> tuple[float, float]:
-        door = self.layout_.door
-        return door.right() - 60 * self.layout_.ui, door.bottom() - self.layout_.chef_h - 8
+        waiting, ui = self.layout_.waiting, self.layout_.ui
+        return waiting.right() - 56 * ui, waiting.bottom() - 100 * ui
 
     def _chef_spawn(self, kthread: int) -> tuple[float, float]:
         if self._snapshot is not None and self._snapshot.k_since[kthread] >= self._snapshot.t - 1e-9:
@@ -290,6 +299,7 @@ class KitchenView(QGraphicsView):
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait))
             ticket.set_knife(key in holders)
+            ticket.lift(self._frozen and state == UState.BLOCKED)
 
     def _show_counts(self, snapshot: Snapshot, plan: FramePlan) -> None:
         layout = self.layout_
@@ -315,9 +325,7 @@ class KitchenView(QGraphicsView):
         self.oven.set_heading(oven)
         self._rail_heading(plan)
         self.waiting.set_heading(f"Waiting spot · idle: {_count(plan.waiting.total, 'chef')}")
-        self.door.set_heading(f"Done: {_count(plan.finished, 'order')}")
-        self.door.set_note(f"{_count(plan.exited, 'chef')} went home"
-                           + (f" · {_count(plan.refused, 'order')} refused" if plan.refused else ""))
+        self.gone.show_text(f"{palette.grouped(plan.exited)} left" if plan.exited else "")
         busy = int(np.count_nonzero(plan.stove_chefs >= 0))
         self.subtitle.show_text(f"t = {pane_text.ms(snapshot.t)} · {busy} of {_count(len(plan.stove_chefs), 'stove')} "
                                 f"cooking · {_count(snapshot.completed, 'order')} done")
@@ -329,7 +337,7 @@ class KitchenView(QGraphicsView):
                            if one_to_one and plan.rail.total == 0 else "")
 
     def _show_frost(self, snapshot: Snapshot) -> None:
-        frozen = snapshot.frozen(0)
+        frozen = self._frozen
         if frozen:
             self.frost.show_caption(*pane_text.frozen_caption(snapshot))
         if frozen != self.frost.isVisible():
@@ -368,6 +376,14 @@ class KitchenView(QGraphicsView):
         if text:
             self.inspected.emit(text)
         super().mousePressEvent(event)
+
+
+def _gather(values: np.ndarray, index: np.ndarray, missing) -> np.ndarray:
+    """``values[index]``, with ``missing`` where the index is -1 (no ticket / no chef)."""
+    out = np.full(len(index), missing, dtype=values.dtype)
+    valid = index >= 0
+    out[valid] = values[index[valid]]
+    return out
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,0 +1,292 @@
+"""The animated kitchen pane (KitchenView): what a viewer sees at given moments of real runs."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+
+from engine.assets import resolve_scenario
+from engine.run import ScenarioRun
+from engine.scenario import load_scenario, scenario_from_dict
+from engine.timeline import Ev, KState, UState
+from kitchen.items import ChefItem, StoveItem, TicketItem
+from kitchen.pane_layout import MAX_HEIGHT, MIN_HEIGHT, compute_layout
+from kitchen.pane_view import KitchenView
+
+MODELS = [{"model": "one-to-one"}, {"model": "many-to-one"}, {"model": "many-to-many", "kernel_threads": 4}]
+
+
+def _scenario(tasks: list[dict], panes: list[dict] | None = None, neighbors: list[dict] | None = None, **machine):
+    return scenario_from_dict({"title": "test", "seed": 1, "duration_ms": 20_000, "machine": machine,
+                               "panes": panes or MODELS, "tasks": tasks, "neighbors": neighbors or []})
+
+
+def _lesson(name: str) -> ScenarioRun:
+    return ScenarioRun(load_scenario(resolve_scenario(name))).run_to_end()
+
+
+def _view(qtbot, timeline, t: float | None = None) -> KitchenView:
+    view = KitchenView(timeline, "")
+    qtbot.addWidget(view)
+    view.resize(540, 700)
+    if t is not None:
+        _settle(view, timeline, t)
+    return view
+
+
+def _settle(view: KitchenView, timeline, t: float) -> None:
+    view.show_snapshot(timeline.state_at(t))
+    view.advance_tween(5.0)
+
+
+def _visible(view: KitchenView, kind: type) -> list:
+    return [item for item in view.scene().items() if isinstance(item, kind) and item.isVisible()]
+
+
+@pytest.fixture(scope="module")
+def parallelism() -> ScenarioRun:
+    return _lesson("parallelism")
+
+
+@pytest.fixture(scope="module")
+def blocking() -> ScenarioRun:
+    return _lesson("blocking")
+
+
+def test_parallelism_at_500_ms_glows_8_1_4_stoves(qtbot, parallelism):
+    """Parallelism lesson at 500 ms: 8 stoves glow in one-to-one, 1 in many-to-one, 4 in many-to-many."""
+    glowing = []
+    for pane in parallelism.panes:
+        view = _view(qtbot, pane.timeline, 500)
+        glowing.append(sum(stove.glow.isVisible() for stove in view.stoves))
+        assert view.glowing_stoves() == glowing[-1]
+    assert glowing == [8, 1, 4]
+
+
+def test_parallelism_at_0_ms_every_stove_cold(qtbot, parallelism):
+    """Before anything is dispatched (t = 0 ms, events at 0 included, but before cooking) counts match the engine."""
+    pane = parallelism.panes[0]
+    view = _view(qtbot, pane.timeline, 0)
+    assert view.glowing_stoves() == pane.timeline.state_at(0).busy_stoves
+
+
+def test_one_to_one_ready_tickets_sit_with_their_chefs_on_the_bench(qtbot, parallelism):
+    """One-to-one at 500 ms: 24 chefs on the bench (32 tickets, 8 stoves), the rail is empty."""
+    view = _view(qtbot, parallelism.panes[0].timeline, 500)
+    assert view.bench.heading.text() == "Bench · kernel run queue: 24 chefs"
+    assert view.rail.heading.text() == "Ticket rail · user-level run queue: 0 tickets"
+    assert "every ticket gets its own chef" in view.rail.note.text()
+
+
+def test_many_to_one_waiting_tickets_hang_on_the_rail(qtbot, parallelism):
+    """Many-to-one at 500 ms: one ticket is cooking, the other 31 wait on the rail (drawn or counted)."""
+    view = _view(qtbot, parallelism.panes[1].timeline, 500)
+    assert view.rail.heading.text() == "Ticket rail · user-level run queue: 31 tickets"
+    stack = view.stacks["rail"]
+    drawn_on_rail = len(_visible(view, TicketItem)) - 1
+    assert drawn_on_rail + (stack.hidden if stack.isVisible() else 0) == 31
+
+
+def test_frost_shows_while_many_to_one_waits_at_the_oven(qtbot, blocking):
+    """Blocking lesson mid-I/O (1 000 ms): many-to-one is frozen; one-to-one and many-to-many are not."""
+    frozen = [_view(qtbot, pane.timeline, 1000).frozen_shown() for pane in blocking.panes]
+    assert frozen == [False, True, False]
+
+
+def test_frost_caption_states_the_catastrophe(qtbot, blocking):
+    """The frozen caption says the whole process is frozen because its only chef waits at the oven."""
+    view = _view(qtbot, blocking.panes[1].timeline, 1000)
+    headline, body = view.frost.caption
+    assert headline == "Whole process frozen"
+    assert body.startswith("Its only chef waits at the oven")
+    assert "3 ready tickets" in body
+
+
+def test_frost_hidden_before_and_after_the_io(qtbot, blocking):
+    """Many-to-one is not frozen before the bake ticket blocks (100 ms) nor after the read returns (3 000 ms)."""
+    timeline = blocking.panes[1].timeline
+    view = _view(qtbot, timeline, 1000)
+    for t in (100, 3000):
+        _settle(view, timeline, t)
+        assert not view.frozen_shown()
+
+
+def test_frozen_chef_stays_visible_above_the_frost(qtbot, blocking):
+    """The chef stuck at the oven is drawn above the frost so the audience sees the culprit."""
+    view = _view(qtbot, blocking.panes[1].timeline, 1000)
+    chefs = _visible(view, ChefItem)
+    assert len(chefs) == 1
+    assert chefs[0].zValue() > view.frost.zValue()
+
+
+def test_huge_kitchen_shows_counted_stacks_and_bounded_items(qtbot):
+    """100 000 tickets: the rail shows a counted stack, and a frame touches a bounded number of items."""
+    run = ScenarioRun(_scenario([{"name": "serve", "count": 100_000, "steps": ["cpu 5", "io 20", "cpu 5"]}],
+                                panes=[MODELS[2]]))
+    run.advance(100)
+    timeline = run.panes[0].timeline
+    view = _view(qtbot, timeline, 50)
+    items_before = len(view.scene().items())
+    snapshot = timeline.state_at(100)
+    view.show_snapshot(snapshot)
+    view.advance_tween(1 / 60)
+    on_rail = set(np.flatnonzero((snapshot.u_kthread < 0) & (snapshot.u_state == UState.READY)).tolist())
+    drawn = len(on_rail & set(view.tickets.slot_of))
+    assert view.stacks["rail"].count.text() == "+ " + f"{len(on_rail) - drawn:,}".replace(",", "\u202f")
+    assert len(on_rail) - drawn > 99_000
+    assert len(view.scene().items()) == items_before
+    assert view.last_frame["chefs"] + view.last_frame["tickets"] <= 150
+    assert view.last_frame["moved"] <= len(view.chefs.items) + len(view.tickets.items)
+
+
+def test_pantry_full_moment(qtbot):
+    """2 000 one-to-one tickets with an 80 MiB budget: 1 280 chefs fit, 720 orders are refused, the banner says so."""
+    run = ScenarioRun(_scenario([{"name": "conn", "count": 2000, "steps": ["cpu 2", "io 500", "cpu 2"]}],
+                                panes=[MODELS[0]])).run_to_end()
+    view = _view(qtbot, run.panes[0].timeline, 300)
+    assert view.pantry.banner.isVisible()
+    assert view.pantry.banner.text.text() == "Pantry full — no more chefs can be hired (720 orders refused)"
+    assert view.pantry.heading.text() == "Pantry shelf · kernel memory: 1\u202f280 lockers, 80 MiB of 80 MiB budget"
+
+
+def test_no_pantry_banner_while_chefs_can_be_hired(qtbot, parallelism):
+    """32 chefs use 2 MiB of 80 MiB: no 'pantry full' banner."""
+    view = _view(qtbot, parallelism.panes[0].timeline, 500)
+    assert not view.pantry.banner.isVisible()
+    assert view.pantry.heading.text() == "Pantry shelf · kernel memory: 32 lockers, 2 MiB of 80 MiB budget"
+
+
+def test_tooltips_use_os_words(qtbot, parallelism):
+    """Hovering a chef, a ticket and a stove names the kernel thread, the user thread and the CPU core."""
+    view = _view(qtbot, parallelism.panes[0].timeline, 500)
+    chef = next(item for item in _visible(view, ChefItem) if item.pos().y() < view.layout_.stoves.bottom())
+    ticket = _visible(view, TicketItem)[0]
+    chef_text, ticket_text = view.describe_item(chef.body), view.describe_item(ticket.paper)
+    stove_text = view.describe_item(view.stoves[2].stove)
+    assert f"kernel thread {chef.kthread + 1}" in chef_text and "running on CPU core" in chef_text
+    assert "user thread chop #" in ticket_text and "Work: cooked" in ticket_text
+    assert stove_text.startswith("<b>Stove 3</b> — CPU core 3") and "is cooking" in stove_text
+
+
+def test_items_glide_instead_of_teleporting(qtbot, parallelism):
+    """After one 16 ms tween step a chef that changed place is part-way between its old and new positions."""
+    timeline = parallelism.panes[0].timeline
+    view = _view(qtbot, timeline, 500)
+    before = {item.kthread: (item.pos().x(), item.pos().y()) for item in _visible(view, ChefItem)}
+    view.show_snapshot(timeline.state_at(515))
+    view.advance_tween(0.016)
+    moved = 0
+    for item in _visible(view, ChefItem):
+        old = np.array(before.get(item.kthread, (np.nan, np.nan)))
+        target = view.chefs.target[view.chefs.slot_of[item.kthread]]
+        now = np.array([item.pos().x(), item.pos().y()])
+        if np.all(np.isfinite(old)) and np.linalg.norm(target - old) > 1:
+            moved += 1
+            assert 0 < np.linalg.norm(now - old) < np.linalg.norm(target - old)
+    assert moved > 0
+
+
+def test_exited_chef_walks_out_of_the_door(qtbot):
+    """When a chef exits it walks to the door and then disappears."""
+    run = ScenarioRun(_scenario([{"name": "chop", "count": 2, "steps": ["cpu 30"]}], panes=[MODELS[0]])).run_to_end()
+    timeline = run.panes[0].timeline
+    exit_time = next(event.t for event in timeline.events if event.kind == Ev.EXIT)
+    view = _view(qtbot, timeline, exit_time - 1)
+    view.show_snapshot(timeline.state_at(exit_time))
+    leaving = [slot for slot in view.chefs.leaving]
+    assert leaving and np.allclose(view.chefs.target[leaving[0]], view._door_xy())
+    view.advance_tween(0.05)
+    assert view.chefs.items[leaving[0]].isVisible()
+    view.advance_tween(2.0)
+    assert not view.chefs.items[leaving[0]].isVisible()
+
+
+def test_neighbour_chefs_wear_their_colour_and_name(qtbot):
+    """A neighbouring process's chefs get another jacket colour and a name tag."""
+    neighbour = {"name": "bakery", "threads": 2, "steps": ["cpu 500"]}
+    run = ScenarioRun(_scenario([{"name": "chop", "steps": ["cpu 500"]}], panes=[MODELS[1]],
+                                neighbors=[neighbour], cores=4)).run_to_end()
+    view = _view(qtbot, run.panes[0].timeline, 100)
+    tags = sorted(chef.tag.text() for chef in _visible(view, ChefItem))
+    jackets = {chef.tag.text(): chef.jacket for chef in _visible(view, ChefItem)}
+    assert tags == ["", "bakery", "bakery"]
+    assert jackets[""] != jackets["bakery"]
+    assert "bakery (another process)" in view.describe_item(next(
+        chef for chef in _visible(view, ChefItem) if chef.tag.text() == "bakery"))
+
+
+def test_knife_drawn_with_its_holder_and_waiters(qtbot):
+    """A ticket holding the knife (mutex) shows it; chefs blocked in the kernel on it show a knife and say so."""
+    run = ScenarioRun(_scenario([{"name": "carve", "count": 3, "steps": ["lock knife", "cpu 100", "unlock knife"]}],
+                                panes=[MODELS[0]])).run_to_end()
+    timeline = run.panes[0].timeline
+    view = _view(qtbot, timeline, 50)
+    holder = timeline.state_at(50).locks["knife"]
+    holders = [ticket.uthread for ticket in _visible(view, TicketItem) if ticket.knife.isVisible()]
+    waiters = [chef for chef in _visible(view, ChefItem) if chef.knife.isVisible()]
+    assert holders == [holder]
+    assert len(waiters) == 2
+    assert "waiting for the knife 'knife' (mutex) held by carve #" in view.describe_item(waiters[0])
+
+
+def test_stove_row_never_overlaps_for_1_to_64_stoves():
+    """For 1..64 stoves and any allowed height, stove cells stay inside their band and never overlap."""
+    for cores, height, ui in itertools.product(range(1, 65), (MIN_HEIGHT, 1150, MAX_HEIGHT), (1.0, 1.3)):
+        layout = compute_layout(cores, height, ui)
+        cells = [QRectF(x, y, layout.cell_w, layout.cell_w * 1.28) for x, y in layout.stove_cells]
+        band = layout.stoves.adjusted(-0.01, -0.01, 0.01, 0.01)
+        assert all(band.contains(cell) for cell in cells), (cores, height, ui)
+        assert not any(a.intersects(b) for a, b in itertools.combinations(cells, 2) if a.intersected(b).width() > 1e-6
+                       and a.intersected(b).height() > 1e-6), (cores, height, ui)
+
+
+def test_regions_do_not_overlap_and_hold_something():
+    """Header, stoves, bench, oven, rail, waiting spot and pantry are disjoint; each region fits at least one item."""
+    for cores, height, ui in itertools.product((1, 8, 64), (MIN_HEIGHT, MAX_HEIGHT), (1.0, 1.3)):
+        layout = compute_layout(cores, height, ui)
+        regions = [layout.header, layout.stoves, layout.bench, layout.oven, layout.rail, layout.waiting, layout.pantry]
+        assert not any(a.intersects(b) for a, b in itertools.combinations(regions, 2)), (cores, height, ui)
+        for grid, region in ((layout.bench_grid, layout.bench), (layout.oven_grid, layout.oven),
+                             (layout.rail_grid, layout.rail), (layout.waiting_grid, layout.waiting)):
+            assert grid.capacity >= 1 and region.contains(grid.area), (cores, height, ui)
+
+
+def test_set_timeline_rebuilds_for_another_kitchen(qtbot, parallelism, blocking):
+    """Switching from an 8-stove to a 4-stove run redraws 4 stoves and keeps working."""
+    view = _view(qtbot, parallelism.panes[0].timeline, 500)
+    view.set_timeline(blocking.panes[0].timeline, "One-to-one")
+    _settle(view, blocking.panes[0].timeline, 300)
+    assert len(_visible(view, StoveItem)) == 4
+    assert view.glowing_stoves() == blocking.panes[0].timeline.state_at(300).busy_stoves
+
+
+def test_presenter_mode_enlarges_type_and_keeps_the_picture(qtbot, parallelism):
+    """Presenter mode uses bigger type; the stoves still show the same moment."""
+    view = _view(qtbot, parallelism.panes[0].timeline, 500)
+    size = view.bench.heading.font().pixelSize()
+    view.set_presenter(True)
+    assert view.bench.heading.font().pixelSize() > size
+    assert view.glowing_stoves() == 8
+    assert view.bench.heading.text() == "Bench · kernel run queue: 24 chefs"
+
+
+def test_legend_maps_kitchen_words_to_os_words(qtbot, parallelism):
+    """The legend pairs each kitchen word with its OS term."""
+    html = _view(qtbot, parallelism.panes[0].timeline).legend_html()
+    for kitchen, os_word in (("stove", "CPU core"), ("chef", "kernel thread"), ("bench", "kernel run queue"),
+                             ("ticket rail", "user-level run queue"), ("pantry shelf", "kernel memory budget"),
+                             ("the knife", "a mutex")):
+        assert f"<b>{kitchen}</b>" in html and os_word in html
+
+
+def test_chef_states_sort_into_places(qtbot, blocking):
+    """Mid-I/O in many-to-many: one chef at the oven, one at a stove, as the engine says."""
+    timeline = blocking.panes[2].timeline
+    snapshot = timeline.state_at(1000)
+    view = _view(qtbot, timeline, 1000)
+    assert view.oven.heading.text() == "Oven · blocked: 1 chef"
+    assert int(np.count_nonzero(snapshot.k_state == KState.BLOCKED)) == 1
+    assert view.glowing_stoves() == 1
