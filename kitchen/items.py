@@ -165,8 +165,8 @@ class ChefItem(_Root):
         self.body = svg_icon("chef", chef_w, self)
         self.number = Label(max(9.0, chef_w * 0.34), "#FFFFFF", True, self, max_width=chef_w * 0.62)
         self.number.place(chef_w / 2, chef_h * 0.68, "centre")
-        self.tag = Label(max(10.0, 15 * ui), palette.INK, True, self)
-        self.tag.place(chef_w / 2, -max(10.0, 15 * ui) * 1.25, "centre")
+        self.tag = Label(13 * ui, palette.INK, True, self, max_width=chef_w * 1.4)
+        self.tag.place(chef_w / 2, -16 * ui, "centre")
         self.knife = svg_icon("knife", chef_w * 0.8, self)
         self.knife.setPos(chef_w * 0.1, chef_h * 0.86)
         self.alarm = svg_icon("alarm", chef_w * 0.42, self)
@@ -212,7 +212,7 @@ class TicketItem(_Root):
         self.knife.setVisible(False)
         self.uthread = -1
         self.fraction = -1.0
-        self.holds_knife = False
+        self.knife_mode = (False, False)
 
     def label(self, uthread: int, number: str) -> None:
         if uthread != self.uthread:
@@ -227,10 +227,13 @@ class TicketItem(_Root):
             rect = self.bar_rect
             self.bar.setRect(rect.left(), rect.top(), rect.width() * fraction, rect.height())
 
-    def set_knife(self, holds: bool) -> None:
-        if holds != self.holds_knife:
-            self.holds_knife = holds
-            self.knife.setVisible(holds)
+    def set_knife(self, holds: bool, wants: bool = False) -> None:
+        """Show the knife (mutex) this ticket holds, or a faded one it waits for."""
+        mode = (holds, wants and not holds)
+        if mode != self.knife_mode:
+            self.knife_mode = mode
+            self.knife.setVisible(holds or wants)
+            self.knife.setOpacity(1.0 if holds else 0.35)
 
 
 class StackItem(_Root):
@@ -277,7 +280,8 @@ class Region(QGraphicsPathItem):
         x = rect.left() + 12
         if icon:
             svg_icon(icon, 34 * ui, self).setPos(rect.right() - 44 * ui, rect.top() + 6)
-        self.heading = Label(21 * ui, palette.INK, True, self)
+        room = rect.width() - 24 - (44 * ui if icon else 0)
+        self.heading = Label(21 * ui, palette.INK, True, self, max_width=room)
         self.heading.place(x, rect.top() + 6)
         self.heading.show_text(heading)
         self.note = Label(17 * ui, palette.MUTED_INK, False, self)

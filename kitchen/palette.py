@@ -7,7 +7,8 @@ chosen so that no two are confused under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPen
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLACK = "#000000"
@@ -33,9 +34,6 @@ WAITING = VERMILLION  # countdowns, refusals, "pantry full"
 FROST = "#D6EEFA"  # the frozen-process overlay
 FROST_INK = "#003F63"
 
-FONT_FAMILY = "DejaVu Sans"
-
-
 def process_colour(process: int) -> str:
     """The colour of a process's chefs (index 0 = ours)."""
     return PROCESS_COLOURS[process % len(PROCESS_COLOURS)]
@@ -49,8 +47,8 @@ def qcolour(hex_colour: str, alpha: int = 255) -> QColor:
 
 
 def scene_font(size: float, bold: bool = False) -> QFont:
-    """A font sized in scene units, so text scales with the view like everything else."""
-    font = QFont(FONT_FAMILY)
+    """The application's font sized in scene units, so text scales with the view like everything else."""
+    font = QFont()
     font.setPixelSize(max(1, round(size)))
     font.setBold(bold)
     return font
@@ -59,3 +57,10 @@ def scene_font(size: float, bold: bool = False) -> QFont:
 def grouped(number: int) -> str:
     """A count with thin spaces between thousands, e.g. ``9 968`` (easy to read from afar)."""
     return f"{number:,}".replace(",", "\u202f")
+
+
+def pen(hex_colour: str, width: float) -> QPen:
+    """A round-capped pen (lines in scene units, so they scale with the view)."""
+    line = QPen(qcolour(hex_colour), width)
+    line.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return line

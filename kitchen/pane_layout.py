@@ -27,6 +27,7 @@ MAX_CHEF_W = 56.0
 TICKET_SCALE = 0.66  # ticket width / chef width
 DOOR_W = 70.0  # room kept for the door at the right of the waiting spot
 GAP = 10.0
+TAG_ROOM = 16.0  # above a chef, for its process's name tag
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _bands(height: float, ui: float) -> list[float]:
     header = 82 * ui
     usable = height - header - 4 * GAP - 8
     tops = [0.0, header]
-    for share in (0.27, 0.36, 0.21, 0.16):
+    for share in (0.26, 0.35, 0.23, 0.16):
         tops.append(tops[-1] + usable * share + GAP)
     return tops
 
@@ -143,8 +144,9 @@ def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) 
     middle, split = WIDTH / 2, MARGIN + (WIDTH - 2 * MARGIN) * 0.64
     bench, oven = _band(tops, 2, right=middle - GAP / 2), _band(tops, 2, left=middle + GAP / 2)
     rail, waiting = _band(tops, 3, right=split - GAP / 2), _band(tops, 3, left=split + GAP / 2)
-    heading = 30 * ui
-    chef_w = min(MAX_CHEF_W * ui, cell_w * 0.55, (bench.height() - heading - 14 - 22 * ui) / CHEF_ASPECT,
+    heading = 30 * ui + TAG_ROOM * ui  # a region's heading, and room for name tags above the chefs
+    chef_w = min(MAX_CHEF_W * ui, cell_w * 0.55,
+                 (min(bench.height(), waiting.height()) - heading - 14 - 22 * ui) / CHEF_ASPECT,
                  (rail.height() - heading - 22 - 34 * ui) / (TICKET_SCALE * TICKET_ASPECT))
     slot_w, slot_h = chef_w * 1.5, chef_w * CHEF_ASPECT + 22 * ui
     ticket_w = chef_w * TICKET_SCALE
@@ -154,7 +156,7 @@ def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) 
         waiting=waiting, pantry=_band(tops, 4),
         bench_grid=_region_grid(bench, heading, slot_w, slot_h),
         oven_grid=_region_grid(oven, heading, slot_w, slot_h),
-        rail_grid=_region_grid(rail, heading + 8, ticket_w * 1.22, ticket_w * TICKET_ASPECT + 34 * ui),
+        rail_grid=_region_grid(rail, heading - TAG_ROOM * ui + 8, ticket_w * 1.22, ticket_w * TICKET_ASPECT + 34 * ui),
         waiting_grid=_region_grid(waiting, heading, slot_w, slot_h, right_pad=DOOR_W * ui),
     )
 

@@ -49,6 +49,7 @@ class KitchenView(QGraphicsView):
         self._height = DEFAULT_HEIGHT
         self._snapshot: Snapshot | None = None
         self._frozen = False
+        self._known_chefs = 0
         self.last_frame: dict[str, int] = {}
         self.set_timeline(timeline, title)
 
@@ -59,6 +60,7 @@ class KitchenView(QGraphicsView):
         self.timeline = timeline
         self.title = title or pane_text.default_title(timeline)
         self._snapshot = None
+        self._known_chefs = 0
         self._build()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -73,6 +75,7 @@ class KitchenView(QGraphicsView):
         self.pantry.show_memory(snapshot.process_memory_kib[0] if snapshot.process_memory_kib else 0,
                                 snapshot.refused)
         self._show_frost(snapshot)
+        self._known_chefs = len(snapshot.k_state)
         self.last_frame = {"chefs": self.chefs.drawn, "tickets": self.tickets.drawn,
                            "scene_items": len(self.scene().items())}
 
@@ -169,10 +172,11 @@ class KitchenView(QGraphicsView):
         self.waiting = self._add(Region(layout.waiting, "Waiting spot", ui))
         self.waiting.setToolTip("<b>Waiting spot</b> — idle kernel threads: hired, but no ticket to cook. "
                                 "<b>Door</b>: exited kernel threads leave here")
-        door = svg_icon("door", 40 * ui, self.waiting)
-        door.setPos(layout.waiting.right() - 56 * ui, layout.waiting.bottom() - 100 * ui)
+        self.door_rect = _door_rect(layout)
+        door = svg_icon("door", self.door_rect.width(), self.waiting)
+        door.setPos(self.door_rect.topLeft())
         self.gone = Label(15 * ui, palette.MUTED_INK, False, self.waiting)
-        self.gone.place(layout.waiting.right() - 36 * ui, layout.waiting.bottom() - 26 * ui, "centre")
+        self.gone.place(self.door_rect.center().x(), self.door_rect.bottom() + 2, "centre")
 
     def _rail_lines(self, layout: PaneLayout) -> None:
         grid = layout.rail_grid
@@ -181,7 +185,7 @@ class KitchenView(QGraphicsView):
         for row in range(max(0, int(grid.area.height() // grid.slot_h))):
             y = grid.area.top() + row * grid.slot_h - 3
             line = self.scene().addLine(grid.area.left(), y, grid.area.right(), y)
-            line.setPen(palette_pen(palette.REGION_EDGE, 5 * layout.ui))
+            line.setPen(palette.pen(palette.REGION_EDGE, 5 * layout.ui))
             line.setZValue(1)
 
     def _build_pools(self, layout: PaneLayout) -> None:
@@ -225,9 +229,7 @@ class KitchenView(QGraphicsView):
 
     def _place_chefs(self, snapshot: Snapshot, plan: FramePlan) -> dict[int, int]:
         keys, xy = self._chef_targets(plan)
-        door = self._door_xy()
-        gone = lambda k: door if k < len(snapshot.k_state) and snapshot.k_state[k] == KState.EXITED else None  # noqa: E731
-        self.chefs.release_except(set(keys.tolist()), gone)
+        self.chefs.release_except(set(keys.tolist()), self._chef_exit)
         slots = self.chefs.place(keys, xy, self._chef_spawn)
         processes = snapshot.k_process[keys].tolist()
         lifted = (snapshot.k_state[keys] == KState.BLOCKED) & self._frozen
@@ -250,18 +252,27 @@ class KitchenView(QGraphicsView):
         return "" if process == 0 or process >= len(self.timeline.processes) else self.timeline.processes[process].name
 
     def _door_xy(self) -> tuple[float, float]:
-        waiting, ui = self.layout_.waiting, self.layout_.ui
-        return waiting.right() - 56 * ui, waiting.bottom() - 100 * ui
+        door = self.door_rect
+        return door.left(), door.bottom() - self.layout_.chef_h
 
     def _chef_spawn(self, kthread: int) -> tuple[float, float]:
-        if self._snapshot is not None and self._snapshot.k_since[kthread] >= self._snapshot.t - 1e-9:
+        """Newly hired chefs come in by the door; others step out of the crowd on the bench."""
+        if kthread >= self._known_chefs:
             return self._door_xy()
-        return tuple(self.stacks["bench"].pos().toTuple())
+        return self.stacks["bench"].pos().toTuple()
+
+    def _chef_exit(self, kthread: int) -> tuple[float, float] | None:
+        """Exited chefs walk out by the door; chefs merely no longer drawn vanish into a stack."""
+        exited = self._snapshot.k_state[kthread] == KState.EXITED
+        return self._door_xy() if exited else None
+
+    def _ticket_exit(self, uthread: int) -> tuple[float, float] | None:
+        """Finished tickets leave by the door too."""
+        return self._door_xy() if self._snapshot.u_state[uthread] in _GONE else None
 
     def _place_tickets(self, snapshot: Snapshot, plan: FramePlan, chef_slots: dict[int, int]) -> None:
         keys, xy = self._ticket_targets(snapshot, plan, chef_slots)
-        finished = lambda u: self._door_xy() if snapshot.u_state[u] == UState.FINISHED else None  # noqa: E731
-        self.tickets.release_except(set(keys.tolist()), finished)
+        self.tickets.release_except(set(keys.tolist()), self._ticket_exit)
         slots = self.tickets.place(keys, xy, self._ticket_spawn)
         self._dress_tickets(snapshot, keys, slots)
 
@@ -284,7 +295,7 @@ class KitchenView(QGraphicsView):
         if position is not None:
             offset = self.layout_.carried_ticket_offset()
             return position[0] + offset[0], position[1] + offset[1]
-        return tuple(self.stacks["rail"].pos().toTuple())
+        return self.stacks["rail"].pos().toTuple()
 
     def _dress_tickets(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
         work = snapshot.u_work[keys]
@@ -298,7 +309,7 @@ class KitchenView(QGraphicsView):
                 ticket.label(key, "#" + self.timeline.uthread_name(key).rsplit("#", 1)[-1])
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait))
-            ticket.set_knife(key in holders)
+            ticket.set_knife(key in holders, state == UState.WAIT_LOCK)
             ticket.lift(self._frozen and state == UState.BLOCKED)
 
     def _show_counts(self, snapshot: Snapshot, plan: FramePlan) -> None:
@@ -378,12 +389,23 @@ class KitchenView(QGraphicsView):
         super().mousePressEvent(event)
 
 
+def _door_rect(layout: PaneLayout) -> QRectF:
+    """The door at the right of the waiting spot, as tall as fits above its 'N left' label."""
+    region, ui = layout.waiting, layout.ui
+    height = min(72 * ui, region.height() - 34 * ui - 26 * ui)
+    width = height * 44 / 72
+    return QRectF(region.right() - 14 - width, region.bottom() - 24 * ui - height, width, height)
+
+
 def _gather(values: np.ndarray, index: np.ndarray, missing) -> np.ndarray:
     """``values[index]``, with ``missing`` where the index is -1 (no ticket / no chef)."""
     out = np.full(len(index), missing, dtype=values.dtype)
     valid = index >= 0
     out[valid] = values[index[valid]]
     return out
+
+
+_GONE = (UState.FINISHED, UState.REFUSED)
 
 
 def _count(number: int, noun: str) -> str:
@@ -393,12 +415,4 @@ def _count(number: int, noun: str) -> str:
 def _countdown(state: int, wait: float) -> str:
     if state in (UState.BLOCKED, UState.PARKED) and wait == wait:
         return pane_text.ms(max(0.0, round(wait, -1)))
-    return "waits: knife" if state == UState.WAIT_LOCK else ""
-
-
-def palette_pen(colour: str, width: float):
-    from PySide6.QtGui import QPen
-
-    pen = QPen(palette.qcolour(colour), width)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    return pen
+    return "wait" if state == UState.WAIT_LOCK else ""

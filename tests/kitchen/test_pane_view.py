@@ -225,7 +225,7 @@ def test_knife_drawn_with_its_holder_and_waiters(qtbot):
     timeline = run.panes[0].timeline
     view = _view(qtbot, timeline, 50)
     holder = timeline.state_at(50).locks["knife"]
-    holders = [ticket.uthread for ticket in _visible(view, TicketItem) if ticket.knife.isVisible()]
+    holders = [ticket.uthread for ticket in _visible(view, TicketItem) if ticket.knife_mode == (True, False)]
     waiters = [chef for chef in _visible(view, ChefItem) if chef.knife.isVisible()]
     assert holders == [holder]
     assert len(waiters) == 2
