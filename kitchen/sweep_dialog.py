@@ -162,6 +162,7 @@ class SweepDialog(QDialog):
     def _replace_chart(self) -> None:
         chart = self._new_chart()
         self.layout().replaceWidget(self.chart, chart)
+        self.chart.hide()
         self.chart.deleteLater()
         self.chart = chart
         chart.set_rows(self.rows)

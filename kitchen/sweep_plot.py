@@ -93,7 +93,7 @@ class SweepChart(pg.PlotWidget):
         for side in ("left", "bottom"):
             item.getAxis(side).setTickFont(_font(13))
             item.getAxis(side).setTextPen(INK)
-        item.addLegend(offset=(12, 12), labelTextColor=INK, labelTextSize="13pt")
+        item.addLegend(offset=(-12, 12), labelTextColor=INK, labelTextSize="13pt")
         self.lines = [self._line(index, label) for index, label in enumerate(labels)]
         self.references = reference_lines(metric, path, scenario)
         for line in self.references:
