@@ -21,7 +21,6 @@ stream to disk without building the whole trace in memory.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -266,8 +265,6 @@ def write_trace(run: ScenarioRun, path: str | Path, panes: Sequence[int] | None 
     """Write the run's trace to ``path``; returns the number of trace events."""
     scenario = run.scenario
     other = {"title": scenario.title, "seed": scenario.seed, "stoves": scenario.machine.cores,
-             "generator": f"thread-kitchen {engine.__version__}",
-             "end_ms": max((pane_end_ms(p) for p in run.panes), default=0.0)}
-    other["end_ms"] = other["end_ms"] if math.isfinite(other["end_ms"]) else None
+             "generator": f"thread-kitchen {engine.__version__}"}
     with open(path, "w", encoding="utf-8") as out:
         return write_events(trace_events(run, panes), out, other)
