@@ -2,6 +2,7 @@
 
     thread-kitchen [--open LESSON_OR_FILE] [--quit-after MS]
                                            open the app (on the last lesson; at first parallelism)
+    thread-kitchen --smoke-test            check that the window works (prints one line; exit 0 = OK)
     thread-kitchen simulate LESSON_OR_FILE [--until MS] [--seed N] [--json] [--csv DIR_OR_PREFIX]
     thread-kitchen trace LESSON_OR_FILE [-o run.json] [--pane N] [--until MS]
     thread-kitchen sweep LESSON_OR_FILE --vary PATH=START:STOP:STEP [--metric NAME ...] [-o FILE] [--plot FILE.png]
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open", metavar="LESSON_OR_FILE", help="open this lesson or scenario file")
     parser.add_argument("--quit-after", type=_milliseconds, metavar="MS",
                         help="close the window after MS real milliseconds (for smoke tests)")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="play the default lesson briefly, check frames were drawn, print one line, exit")
+    parser.add_argument("--first-paint", action="store_true",
+                        help="print when the window first painted (seconds since the epoch) and exit (benchmarks)")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     simulate = commands.add_parser("simulate", help="run a lesson or scenario file headless and report")
     simulate.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
@@ -135,6 +140,10 @@ def run_window(args: argparse.Namespace) -> int:
     """Open the desktop window (Qt is imported only here, so headless commands start fast)."""
     if args.open is not None:
         load(args.open)
+    if args.smoke_test or args.first_paint:
+        from kitchen import smoke
+
+        return smoke.run_smoke_test() if args.smoke_test else smoke.report_first_paint(args.open)
     from kitchen.app import run_app
 
     return run_app(args.open, args.quit_after)
