@@ -9,6 +9,7 @@ scales with the view.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
@@ -156,7 +157,7 @@ class StoveItem(_Root):
 
 
 class ChefItem(_Root):
-    """A chef (kernel thread) in its process's colour, numbered, with a knife or alarm when it has one."""
+    """A chef (kernel thread) in its process's colour, numbered; a knife, fire alarm or clone sign when it has one."""
 
     def __init__(self, slot: int, chef_w: float, ui: float) -> None:
         chef_h = chef_w * 84 / 64
@@ -169,11 +170,15 @@ class ChefItem(_Root):
         self.tag.place(chef_w / 2, -16 * ui, "centre")
         self.knife = svg_icon("knife", chef_w * 0.8, self)
         self.knife.setPos(chef_w * 0.1, chef_h * 0.86)
-        self.alarm = svg_icon("alarm", chef_w * 0.42, self)
-        self.alarm.setPos(chef_w * 0.7, -chef_w * 0.05)
+        self.marks = {"signal": svg_icon("alarm", chef_w * 0.7, self), "fork": svg_icon("clone", chef_w * 0.75, self)}
+        for mark in self.marks.values():
+            mark.setPos(-chef_w * 0.42, -chef_w * 0.22)
+            mark.setTransformOriginPoint(20, 2)  # the bell swings from its top (icon units)
+            mark.setZValue(1)
         self.jacket = CHEF_JACKET
         self.kthread = -1
-        for part in (self.knife, self.alarm):
+        self.mark = ""
+        for part in (self.knife, *self.marks.values()):
             part.setVisible(False)
 
     def dress(self, kthread: int, jacket: str, tag: str) -> None:
@@ -185,6 +190,18 @@ class ChefItem(_Root):
             self.kthread = kthread
             self.number.show_text(str(kthread + 1))
         self.tag.show_text(tag)
+
+    def swing(self, phase_s: float) -> None:
+        """Ring the fire alarm: the bell swings back and forth."""
+        if self.mark == "signal":
+            self.marks["signal"].setRotation(18 * math.sin(phase_s * 18))
+
+    def set_mark(self, kind: str) -> None:
+        """Show the fire alarm ("signal"), the cloned-kitchen sign ("fork"), or nothing ("")."""
+        if kind != self.mark:
+            for name, icon in self.marks.items():
+                icon.setVisible(name == kind)
+            self.mark = kind
 
 
 class TicketItem(_Root):
@@ -205,7 +222,7 @@ class TicketItem(_Root):
         self.bar.setBrush(palette.qcolour(palette.PROGRESS))
         self.bar.setPen(Qt.PenStyle.NoPen)
         self.bar_rect = bar
-        self.countdown = Label(max(10.0, 16 * ui), palette.WAITING, True, self)
+        self.countdown = Label(max(10.0, 15 * ui), palette.WAITING, True, self)
         self.countdown.place(ticket_w / 2, bar.bottom() + 1, "centre")
         self.knife = svg_icon("knife", ticket_w * 0.9, self)
         self.knife.setPos(ticket_w * 0.05, -ticket_w * 0.32)
@@ -239,8 +256,10 @@ class TicketItem(_Root):
 class StackItem(_Root):
     """A counted stack standing for items that do not fit, e.g. ``+ 9 968 tickets``."""
 
-    def __init__(self, what: str, width: float, ui: float, icon: str = "stack", inline: bool = False) -> None:
+    def __init__(self, what: str, width: float, ui: float, icon: str = "stack", inline: bool = False,
+                 where: str = "") -> None:
         super().__init__("stack", -1, width * 2.6, width * 1.2)
+        self.where = where
         self.setZValue(4)
         self.what = what
         self.icon = svg_icon(icon, width * 0.85, self)
@@ -252,6 +271,10 @@ class StackItem(_Root):
         self.inline = inline
         self.hidden = -1
         self.show_count(0)
+
+    def describe(self) -> str:
+        """Tooltip: how many are not drawn one by one, and where they are."""
+        return f"<b>+ {palette.grouped(self.hidden)} {self.what}</b> {self.where}: too many to draw one by one"
 
     def show_count(self, hidden: int) -> None:
         """Show ``+ N what`` when ``hidden`` > 0, otherwise nothing."""

@@ -9,6 +9,7 @@ large type.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPen
@@ -36,7 +37,8 @@ class PantryShelf(Region):
         self.ui, self.locker_kib, self.budget_kib = ui, locker_kib, budget_kib
         self.locker_w = 20 * ui
         top = rect.top() + 34 * ui
-        self.stack = StackItem("lockers", self.locker_w * 1.6, ui, icon="locker", inline=True)
+        self.stack = StackItem("lockers", self.locker_w * 1.6, ui, icon="locker", inline=True,
+                               where="on the pantry shelf (kernel memory of kernel threads)")
         self.stack.setParentItem(self)
         self.lockers = self._lockers(rect, top)
         self.setToolTip("<b>Pantry shelf</b> — kernel memory: every chef (kernel thread) needs a locker "
@@ -85,7 +87,7 @@ class PantryShelf(Region):
         return banner
 
     def show_memory(self, used_kib: float, refused: int) -> None:
-        """Fill lockers and gauge for ``used_kib``; show the banner once a hire has been refused."""
+        """Fill lockers and gauge for ``used_kib``; once a hire has been refused, say so on the banner."""
         used = int(round(used_kib / self.locker_kib))
         if used == self.used and refused == self.refused:
             return
@@ -93,22 +95,32 @@ class PantryShelf(Region):
         drawn = used if used <= len(self.lockers) else len(self.lockers) - 2
         for index, locker in enumerate(self.lockers):
             locker.setVisible(index < drawn)
-        self.stack.setPos(self.lockers[max(drawn, 0)].pos()) if drawn < len(self.lockers) else None
+        if drawn < len(self.lockers):
+            self.stack.setPos(self.lockers[drawn].pos())
         self.stack.show_count(used - drawn)
         budget = f" of {memory(self.budget_kib)} budget" if self.budget_kib else ""
         self.set_heading(f"Pantry shelf · kernel memory: {grouped_lockers(used)}, {memory(used_kib)}{budget}")
-        self._fill_gauge(used_kib)
-        self.banner.setVisible(refused > 0)
-        self.banner.text.show_text(f"Pantry full — no more chefs can be hired ({palette.grouped(refused)} "
-                                   f"order{'s' if refused != 1 else ''} refused)")
+        full = self.budget_kib is not None and used_kib + self.locker_kib > self.budget_kib
+        self._fill_gauge(used_kib, full)
+        self._show_banner(refused, full)
 
-    def _fill_gauge(self, used_kib: float) -> None:
+    def _show_banner(self, refused: int, full: bool) -> None:
+        """Red while the shelf is full; a quieter reminder once lockers are free again."""
+        self.banner.setVisible(refused > 0)
+        orders = f"{palette.grouped(refused)} order{'s' if refused != 1 else ''} refused"
+        if full:
+            self.banner.text.show_text(f"Pantry full — no more chefs can be hired ({orders})")
+        else:
+            self.banner.text.show_text(f"{orders} while the pantry was full; lockers are free again")
+        self.banner.setBrush(palette.qcolour(palette.WAITING if full else palette.ORANGE))
+        self.banner.text.setBrush(palette.qcolour("#FFFFFF" if full else palette.INK))
+
+    def _fill_gauge(self, used_kib: float, full: bool) -> None:
         if not self.budget_kib:
             return
         fraction = min(used_kib / self.budget_kib, 1.0)
         gauge = self.gauge
         self.gauge_fill.setRect(gauge.left(), gauge.top(), gauge.width() * fraction, gauge.height())
-        full = used_kib + self.locker_kib > self.budget_kib
         self.gauge_fill.setBrush(palette.qcolour(palette.WAITING if full else palette.SKY_BLUE))
 
 
@@ -116,20 +128,36 @@ def grouped_lockers(count: int) -> str:
     return f"{palette.grouped(count)} locker{'s' if count != 1 else ''}"
 
 
-class FrostOverlay(QGraphicsRectItem):
-    """Frost over the whole kitchen and a large caption: the process cannot cook at all."""
+@dataclass(frozen=True)
+class OverlayLook:
+    """How a whole-pane overlay looks: tint, ink, decoration icon and the glyph around its headline."""
 
-    def __init__(self, rect: QRectF, over: QRectF, ui: float) -> None:
+    tint: str
+    edge: str
+    ink: str
+    icon: str
+    glyph: str
+
+
+FROST_LOOK = OverlayLook(palette.FROST, palette.SKY_BLUE, palette.FROST_INK, "snowflake", "\u2744")
+CLOSED_LOOK = OverlayLook("#F6D9C6", palette.VERMILLION, "#7A2E00", "alarm", "")
+
+
+class PaneOverlay(QGraphicsRectItem):
+    """A tint over the whole kitchen and a large caption: frost (the process cannot cook) or closed (killed)."""
+
+    def __init__(self, rect: QRectF, over: QRectF, ui: float, look: OverlayLook) -> None:
         super().__init__(rect)
-        self.setBrush(palette.qcolour(palette.FROST, 150))
-        self.setPen(QPen(palette.qcolour(palette.SKY_BLUE), 10 * ui))
+        self.look = look
+        self.setBrush(palette.qcolour(look.tint, 150))
+        self.setPen(QPen(palette.qcolour(look.edge), 10 * ui))
         self.setZValue(20)
-        self._snowflakes(rect)
+        self._scatter(rect, look.icon)
         panel = QRectF(over.left() + 20, over.center().y() - 100 * ui, over.width() - 40, 200 * ui)
         self.panel, self.ui = panel, ui
-        self.box = rounded_box(panel, 18, "#FFFFFF", palette.FROST_INK, self, 4 * ui)
+        self.box = rounded_box(panel, 18, "#FFFFFF", look.ink, self, 4 * ui)
         self.box.setOpacity(0.93)
-        self.headline = Label(58 * ui, palette.FROST_INK, True, self)
+        self.headline = Label(58 * ui, look.ink, True, self, max_width=panel.width() - 40)
         self.headline.place(panel.center().x(), panel.top() + 14 * ui, "centre")
         self.body = QGraphicsTextItem(self)
         self.body.setFont(palette.scene_font(30 * ui))
@@ -139,20 +167,21 @@ class FrostOverlay(QGraphicsRectItem):
         self.caption = ("", "")
         self.setVisible(False)
 
-    def _snowflakes(self, rect: QRectF) -> None:
+    def _scatter(self, rect: QRectF, icon: str) -> None:
         for index in range(18):
             angle = index * 2.39996  # golden angle: evenly scattered, same every time
             radius = math.sqrt((index + 0.5) / 18)
             size = 46 + 22 * (index % 3)
-            flake = svg_icon("snowflake", size, self)
+            flake = svg_icon(icon, size, self)
             flake.setPos(rect.center().x() + radius * math.cos(angle) * rect.width() * 0.48 - size / 2,
                          rect.center().y() + radius * math.sin(angle) * rect.height() * 0.48 - size / 2)
-            flake.setOpacity(0.9)
+            flake.setOpacity(0.9 if icon == "snowflake" else 0.25)
 
     def show_caption(self, headline: str, body: str) -> None:
         if (headline, body) != self.caption:
             self.caption = (headline, body)
-            self.headline.show_text(f"\u2744 {headline} \u2744")
+            glyph = self.look.glyph
+            self.headline.show_text(f"{glyph} {headline} {glyph}" if glyph else headline)
             self.body.setPlainText(body)
             panel = QRectF(self.panel)
             panel.setHeight(self.body.pos().y() - panel.top() + self.body.boundingRect().height() + 12 * self.ui)

@@ -94,7 +94,7 @@ class PaneLayout:
 
     def carried_ticket_offset(self) -> tuple[float, float]:
         """Where a chef holds its ticket, relative to the chef's top-left corner."""
-        return self.chef_w * 0.78, self.chef_h * 0.30
+        return self.chef_w * 0.78, self.chef_h * 0.24
 
 
 def stove_columns(cores: int, width: float, height: float) -> tuple[int, float]:
@@ -146,9 +146,9 @@ def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) 
     rail, waiting = _band(tops, 3, right=split - GAP / 2), _band(tops, 3, left=split + GAP / 2)
     heading = 30 * ui + TAG_ROOM * ui  # a region's heading, and room for name tags above the chefs
     chef_w = min(MAX_CHEF_W * ui, cell_w * 0.55,
-                 (min(bench.height(), waiting.height()) - heading - 14 - 22 * ui) / CHEF_ASPECT,
+                 (min(bench.height(), waiting.height()) - heading - 14 - 16 * ui) / CHEF_ASPECT,
                  (rail.height() - heading - 22 - 34 * ui) / (TICKET_SCALE * TICKET_ASPECT))
-    slot_w, slot_h = chef_w * 1.5, chef_w * CHEF_ASPECT + 22 * ui
+    slot_w, slot_h = chef_w * 1.5, chef_w * CHEF_ASPECT + 16 * ui
     ticket_w = chef_w * TICKET_SCALE
     return PaneLayout(
         height=height, ui=ui, header=QRectF(MARGIN, 0, WIDTH - 2 * MARGIN, tops[1] - GAP), stoves=stoves,

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from engine.timeline import KState, Snapshot, Timeline, UState
+from engine.timeline import Event, KState, Snapshot, Timeline, UState
 from kitchen.palette import grouped
 
 LEGEND = (
@@ -61,7 +61,11 @@ def _process_name(timeline: Timeline, process: int) -> str:
     if process >= len(timeline.processes):
         return f"process {process}"
     info = timeline.processes[process]
-    return "our process" if process == 0 else f"{info.name} (another process)"
+    if process == 0:
+        return "our process"
+    if info.parent >= 0:
+        return f"{info.name}: a cloned kitchen (fork() child process)"
+    return f"{info.name} (another process)"
 
 
 def _work(snapshot: Snapshot, uthread: int) -> str:
@@ -126,6 +130,7 @@ def ticket_state(snapshot: Snapshot, timeline: Timeline, uthread: int) -> str:
         UState.FINISHED: "done (the user thread has finished)",
         UState.REFUSED: "refused: no chef could be hired, the pantry is full (kernel thread creation failed)",
         UState.STUCK: "stuck: it can never finish",
+        UState.KILLED: "gone: a fire alarm (signal) with no handler terminated its whole process",
     }
     if state == UState.READY:
         return (f"with its own chef {chef + 1} on the bench (ready; its kernel thread waits for a core)"
@@ -173,3 +178,23 @@ def frozen_caption(snapshot: Snapshot) -> tuple[str, str]:
     back = f" Back in {ms(max(0.0, float(wakes.min()) - snapshot.t))}." if len(wakes) else ""
     return ("Whole process frozen",
             f"{who[0].upper()}{who[1:]} (a blocking system call), so none of its {tickets} can cook.{back}")
+
+
+def terminated_caption(signal: str) -> tuple[str, str]:
+    """Headline and explanation for our process killed by a signal's default action."""
+    return ("Process terminated",
+            f"The fire alarm {signal} rang and no handler was installed, so the default action ended the "
+            "whole process: all its tickets and chefs are gone.")
+
+
+def describe_mark(timeline: Timeline, kind: str, event: Event) -> str:
+    """An extra tooltip line for a chef that just heard the fire alarm or called fork()."""
+    if kind == "fork":
+        child = timeline.processes[event.info.child].name if event.info.child < len(timeline.processes) else "a child"
+        return (f"<br>Just called fork() at {ms(event.t)} for ticket {timeline.uthread_name(event.uthread)}: "
+                f"a cloned kitchen ({child}) starts with one chef")
+    info = event.info
+    answer = {"handler": "a handler runs on its ticket", "terminate": "no handler: the process is terminated",
+              "pending": "every ticket masks it: it stays pending", "lost": "its ticket is gone: it is lost"}
+    return (f"<br>Fire alarm: {info.signal} ({info.source}) rang at {ms(event.t)}; "
+            f"{answer.get(info.action, info.action)}")

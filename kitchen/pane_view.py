@@ -19,12 +19,17 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 from engine.timeline import KState, Snapshot, Timeline, UState
 from kitchen import palette, pane_text
 from kitchen.items import ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, svg_icon
-from kitchen.overlays import FrostOverlay, PantryShelf
+from kitchen.overlays import CLOSED_LOOK, FROST_LOOK, PaneOverlay, PantryShelf
+from kitchen.pane_marks import EventMarks
 from kitchen.pane_layout import DEFAULT_HEIGHT, WIDTH, PaneLayout, compute_layout, scene_height_for
 from kitchen.pane_plan import Capacities, FramePlan, plan_frame
 from kitchen.tween import Pool
 
 MAX_DRAWN_STOVES = 64
+STACKS = (("bench", "chefs", "on the bench (kernel run queue: ready kernel threads)"),
+          ("oven", "waiting", "at the oven (blocked kernel threads, and tickets in the event loop's wait set)"),
+          ("waiting", "chefs", "in the waiting spot (idle kernel threads)"),
+          ("rail", "tickets", "on the ticket rail (user-level run queue: ready user threads)"))
 PRESENTER_SCALE = 1.3
 RELAYOUT_TOLERANCE = 0.06  # relayout when the view's aspect changes the scene height by more than this
 
@@ -61,12 +66,14 @@ class KitchenView(QGraphicsView):
         self.title = title or pane_text.default_title(timeline)
         self._snapshot = None
         self._known_chefs = 0
+        self.marks = EventMarks(timeline)
         self._build()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Give every drawn item its new target (cheap; items glide there in ``advance_tween``)."""
         self._snapshot = snapshot
         self._frozen = snapshot.frozen(0)
+        self.marks.update(snapshot.t)
         plan = plan_frame(snapshot, self._room)
         self._show_stoves(plan)
         chef_slots = self._place_chefs(snapshot, plan)
@@ -75,14 +82,20 @@ class KitchenView(QGraphicsView):
         self.pantry.show_memory(snapshot.process_memory_kib[0] if snapshot.process_memory_kib else 0,
                                 snapshot.refused)
         self._show_frost(snapshot)
+        self._show_terminated(snapshot)
         self._known_chefs = len(snapshot.k_state)
-        self.last_frame = {"chefs": self.chefs.drawn, "tickets": self.tickets.drawn,
-                           "scene_items": len(self.scene().items())}
+        self.last_frame = {"chefs": self.chefs.drawn, "tickets": self.tickets.drawn}
 
     def advance_tween(self, dt_s: float) -> None:
         """Move chefs and tickets a step toward their targets (about 200 ms to arrive; no teleporting)."""
         self.chefs.advance(dt_s)
         self.tickets.advance(dt_s)
+        for chef in self.marks.tick(dt_s):
+            if chef in self.chefs.slot_of:
+                self.chefs.items[self.chefs.slot_of[chef]].set_mark("")
+        for chef, mark in self.marks.marks.items():
+            if chef in self.chefs.slot_of:
+                self.chefs.items[self.chefs.slot_of[chef]].swing(mark.left_s)
         self.last_frame["moved"] = self.chefs.moved + self.tickets.moved
 
     def set_presenter(self, on: bool) -> None:
@@ -111,6 +124,8 @@ class KitchenView(QGraphicsView):
         if item is None or self._snapshot is None:
             return ""
         role, slot = item.data(ROLE_KEY), item.data(SLOT_KEY)
+        if role == "stack":
+            return item.describe()
         describe = {"chef": self._describe_chef, "ticket": self._describe_ticket,
                     "stove": lambda s: pane_text.describe_stove(self._snapshot, self.timeline, s)}.get(role)
         return describe(slot) if describe else item.toolTip()
@@ -131,7 +146,8 @@ class KitchenView(QGraphicsView):
         self._build_pools(layout)
         self.pantry = self._add(PantryShelf(layout.pantry, layout.ui, self.timeline.kernel_thread_kib,
                                             self.timeline.memory_budget_kib))
-        self.frost = self._add(FrostOverlay(scene.sceneRect(), layout.stoves, layout.ui))
+        self.frost = self._add(PaneOverlay(scene.sceneRect(), layout.stoves, layout.ui, FROST_LOOK))
+        self.closed = self._add(PaneOverlay(scene.sceneRect(), layout.stoves, layout.ui, CLOSED_LOOK))
         self._fit()
 
     def _add(self, item, x: float = 0.0, y: float = 0.0):
@@ -197,9 +213,8 @@ class KitchenView(QGraphicsView):
         ticket_count = chef_count + layout.rail_grid.capacity + layout.oven_grid.capacity
         self.tickets = Pool([self._add(TicketItem(slot, layout.ticket_w, layout.ui))
                              for slot in range(ticket_count)])
-        self.stacks = {name: self._add(StackItem(noun, layout.chef_w * 0.9, layout.ui))
-                       for name, noun in (("bench", "chefs"), ("oven", "waiting"), ("waiting", "chefs"),
-                                          ("rail", "tickets"))}
+        self.stacks = {name: self._add(StackItem(noun, layout.chef_w * 0.9, layout.ui, where=where))
+                       for name, noun, where in STACKS}
 
     def _rebuild_keeping_snapshot(self) -> None:
         snapshot = self._snapshot
@@ -236,6 +251,7 @@ class KitchenView(QGraphicsView):
         for slot, key, process, lift in zip(slots, keys.tolist(), processes, lifted.tolist()):
             chef = self.chefs.items[slot]
             chef.dress(key, palette.process_colour(process), self._tag(process))
+            chef.set_mark(self.marks.mark_of(key))
             chef.lift(lift)
         self._mark_lock_waiters(snapshot, keys, slots)
         return dict(zip(keys.tolist(), slots))
@@ -249,14 +265,21 @@ class KitchenView(QGraphicsView):
                 knife.setVisible(wants_knife)
 
     def _tag(self, process: int) -> str:
-        return "" if process == 0 or process >= len(self.timeline.processes) else self.timeline.processes[process].name
+        """Name tag over a chef: none for ours, "clone" for a fork() child, else the neighbour's name."""
+        if process == 0 or process >= len(self.timeline.processes):
+            return ""
+        info = self.timeline.processes[process]
+        return "clone" if info.parent >= 0 else info.name
 
     def _door_xy(self) -> tuple[float, float]:
         door = self.door_rect
         return door.left(), door.bottom() - self.layout_.chef_h
 
     def _chef_spawn(self, kthread: int) -> tuple[float, float]:
-        """Newly hired chefs come in by the door; others step out of the crowd on the bench."""
+        """New chefs come in by the door (a fork child's out of its parent); others step out of the bench crowd."""
+        parent = self.marks.fork_parent.get(int(self._snapshot.k_process[kthread]), -1)
+        if kthread >= self._known_chefs and self.chefs.position_of(parent) is not None:
+            return self.chefs.position_of(parent)
         if kthread >= self._known_chefs:
             return self._door_xy()
         return self.stacks["bench"].pos().toTuple()
@@ -302,7 +325,7 @@ class KitchenView(QGraphicsView):
         fraction = np.divide(snapshot.u_done[keys], work, out=np.ones(len(keys)), where=work > 0)
         countdown = snapshot.u_wake_at[keys] - snapshot.t
         states = snapshot.u_state[keys].tolist()
-        holders = set(snapshot.locks.values())
+        holders = set(snapshot.process_locks.values())
         for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(), states):
             ticket = self.tickets.items[slot]
             if ticket.uthread != key:
@@ -330,10 +353,10 @@ class KitchenView(QGraphicsView):
 
     def _headings(self, snapshot: Snapshot, plan: FramePlan) -> None:
         self.bench.set_heading(f"Bench · kernel run queue: {_count(plan.bench.total, 'chef')}")
-        oven = f"Oven · blocked: {_count(plan.oven_chefs.total, 'chef')}"
+        parts = [f"{_count(plan.oven_chefs.total, 'chef')} blocked"] if plan.oven_chefs.total else []
         if plan.oven_tickets.total:
-            oven += f", {_count(plan.oven_tickets.total, 'ticket')} in the wait set"
-        self.oven.set_heading(oven)
+            parts.append(f"{_count(plan.oven_tickets.total, 'ticket')} in the wait set")
+        self.oven.set_heading("Oven · " + (", ".join(parts) or "no chef blocked"))
         self._rail_heading(plan)
         self.waiting.set_heading(f"Waiting spot · idle: {_count(plan.waiting.total, 'chef')}")
         self.gone.show_text(f"{palette.grouped(plan.exited)} left" if plan.exited else "")
@@ -354,9 +377,20 @@ class KitchenView(QGraphicsView):
         if frozen != self.frost.isVisible():
             self.frost.setVisible(frozen)
 
+    def _show_terminated(self, snapshot: Snapshot) -> None:
+        signal = snapshot.terminated.get(0)
+        if signal is not None:
+            self.closed.show_caption(*pane_text.terminated_caption(signal))
+        if (signal is not None) != self.closed.isVisible():
+            self.closed.setVisible(signal is not None)
+
     def _describe_chef(self, slot: int) -> str:
         key = int(self.chefs.key[slot])
-        return pane_text.describe_chef(self._snapshot, self.timeline, key) if key >= 0 else ""
+        if key < 0:
+            return ""
+        mark = self.marks.marks.get(key)
+        news = pane_text.describe_mark(self.timeline, mark.kind, mark.event) if mark else ""
+        return pane_text.describe_chef(self._snapshot, self.timeline, key) + news
 
     def _describe_ticket(self, slot: int) -> str:
         key = int(self.tickets.key[slot])
@@ -378,7 +412,10 @@ class KitchenView(QGraphicsView):
     def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
             text = self.describe_item(self.itemAt(event.pos()))
-            QToolTip.showText(event.globalPos(), text, self) if text else QToolTip.hideText()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
             return True
         return super().viewportEvent(event)
 
@@ -405,7 +442,7 @@ def _gather(values: np.ndarray, index: np.ndarray, missing) -> np.ndarray:
     return out
 
 
-_GONE = (UState.FINISHED, UState.REFUSED)
+_GONE = (UState.FINISHED, UState.REFUSED, UState.KILLED)
 
 
 def _count(number: int, noun: str) -> str:
@@ -414,5 +451,5 @@ def _count(number: int, noun: str) -> str:
 
 def _countdown(state: int, wait: float) -> str:
     if state in (UState.BLOCKED, UState.PARKED) and wait == wait:
-        return pane_text.ms(max(0.0, round(wait, -1)))
+        return pane_text.ms(max(0.0, wait)) if wait >= 0.5 else "<1\u00a0ms"
     return "wait" if state == UState.WAIT_LOCK else ""

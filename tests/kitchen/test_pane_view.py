@@ -137,6 +137,7 @@ def test_huge_kitchen_shows_counted_stacks_and_bounded_items(qtbot):
     drawn = len(on_rail & set(view.tickets.slot_of))
     assert view.stacks["rail"].count.text() == "+ " + f"{len(on_rail) - drawn:,}".replace(",", "\u202f")
     assert len(on_rail) - drawn > 99_000
+    assert "on the ticket rail (user-level run queue" in view.describe_item(view.stacks["rail"].icon)
     assert len(view.scene().items()) == items_before
     assert view.last_frame["chefs"] + view.last_frame["tickets"] <= 150
     assert view.last_frame["moved"] <= len(view.chefs.items) + len(view.tickets.items)
@@ -150,6 +151,17 @@ def test_pantry_full_moment(qtbot):
     assert view.pantry.banner.isVisible()
     assert view.pantry.banner.text.text() == "Pantry full — no more chefs can be hired (720 orders refused)"
     assert view.pantry.heading.text() == "Pantry shelf · kernel memory: 1\u202f280 lockers, 80 MiB of 80 MiB budget"
+
+
+def test_pantry_banner_quietens_once_lockers_are_free(qtbot):
+    """After chefs leave and free lockers, the banner no longer claims that no chef can be hired."""
+    run = ScenarioRun(_scenario([{"name": "conn", "count": 2000, "steps": ["cpu 2", "io 500", "cpu 2"]}],
+                                panes=[MODELS[0]])).run_to_end()
+    timeline = run.panes[0].timeline
+    later = next(t for t in np.arange(300, 2000, 10) if timeline.state_at(t).process_memory_kib[0] < 80 * 1024)
+    view = _view(qtbot, timeline, later)
+    assert view.pantry.banner.isVisible()
+    assert view.pantry.banner.text.text() == "720 orders refused while the pantry was full; lockers are free again"
 
 
 def test_no_pantry_banner_while_chefs_can_be_hired(qtbot, parallelism):
@@ -287,6 +299,51 @@ def test_chef_states_sort_into_places(qtbot, blocking):
     timeline = blocking.panes[2].timeline
     snapshot = timeline.state_at(1000)
     view = _view(qtbot, timeline, 1000)
-    assert view.oven.heading.text() == "Oven · blocked: 1 chef"
+    assert view.oven.heading.text() == "Oven · 1 chef blocked"
     assert int(np.count_nonzero(snapshot.k_state == KState.BLOCKED)) == 1
     assert view.glowing_stoves() == 1
+
+
+def _signal_scenario(**extra):
+    tasks = [{"name": "chop", "count": 3, "steps": ["cpu 100", "fault SIGSEGV", "cpu 100"]},
+             {"name": "shell", "steps": ["cpu 50", "fork", "cpu 100"], "child_steps": ["cpu 300"]}]
+    return scenario_from_dict({"title": "test", "seed": 1, "duration_ms": 5000, "machine": {"cores": 4},
+                               "panes": [MODELS[0]], "tasks": tasks, **extra})
+
+
+def test_fire_alarm_rings_at_the_chef_and_fades(qtbot):
+    """A SIGSEGV fault rings the alarm at the chef cooking the ticket; the bell goes away after a while."""
+    timeline = ScenarioRun(_signal_scenario(signal_handlers={"SIGSEGV": 5})).run_to_end().panes[0].timeline
+    signal = timeline.events_of(Ev.SIGNAL)[0]
+    view = _view(qtbot, timeline, signal.t - 1)
+    view.show_snapshot(timeline.state_at(signal.t))
+    view.advance_tween(0.1)
+    ringing = [chef for chef in _visible(view, ChefItem) if chef.mark == "signal"]
+    assert signal.kthread in [chef.kthread for chef in ringing]
+    assert "Fire alarm: SIGSEGV (fault) rang at 110\u00a0ms; a handler runs on its ticket" in view.describe_item(ringing[0])
+    view.advance_tween(3.0)
+    assert not any(chef.marks["signal"].isVisible() for chef in _visible(view, ChefItem))
+
+
+def test_fork_shows_the_clone_sign_and_the_cloned_kitchens_chef(qtbot):
+    """fork(): the calling chef shows the cloned-kitchen sign and the child's chef wears a 'clone' tag."""
+    timeline = ScenarioRun(_signal_scenario(signal_handlers={"SIGSEGV": 5})).run_to_end().panes[0].timeline
+    fork = timeline.events_of(Ev.FORK)[0]
+    view = _view(qtbot, timeline, fork.t - 1)
+    view.show_snapshot(timeline.state_at(fork.t + 1))
+    view.advance_tween(0.5)
+    chefs = {chef.kthread: chef for chef in _visible(view, ChefItem)}
+    assert chefs[fork.kthread].mark == "fork"
+    clones = [chef for chef in chefs.values() if chef.tag.text() == "clone"]
+    assert len(clones) == 1 and clones[0].jacket != chefs[fork.kthread].jacket
+    assert "a cloned kitchen (fork() child process)" in view.describe_item(clones[0])
+
+
+def test_unhandled_signal_closes_the_kitchen(qtbot):
+    """A fault with no handler terminates the process: the 'Process terminated' overlay names the signal."""
+    timeline = ScenarioRun(_signal_scenario()).run_to_end().panes[0].timeline
+    view = _view(qtbot, timeline, 50)
+    assert not view.closed.isVisible()
+    _settle(view, timeline, 150)
+    assert view.closed.isVisible() and view.closed.caption[0] == "Process terminated"
+    assert "fire alarm SIGSEGV" in view.closed.caption[1]
