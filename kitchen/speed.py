@@ -16,6 +16,7 @@ def format_ms(ms: float) -> str:
     """A simulated time or speed for people: ``0.25 ms``, ``12.5 ms``, ``1 234 ms``."""
     if math.isinf(ms):
         return "∞"
+    ms = round(ms, 2)
     if abs(ms) < 10:
         return f"{ms:.2f} ms"
     if abs(ms) < 100:

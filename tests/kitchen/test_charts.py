@@ -1,0 +1,34 @@
+"""Chart maths: step series cut at the playhead and their exact moving average."""
+
+import numpy as np
+import pytest
+
+from engine.timeline import Series
+from kitchen.charts import as_steps, moving_average, step_until
+
+
+def _series(*points):
+    series = Series()
+    for t, v in points:
+        series.append(t, v)
+    return series
+
+
+def test_step_until_ends_at_the_playhead_with_the_value_then():
+    """Points after the playhead are hidden; the last value carries to the playhead."""
+    times, values = step_until(_series((0, 1), (10, 3), (50, 2)), 20.0)
+    assert times.tolist() == [0, 10, 20] and values.tolist() == [1, 3, 3]
+
+
+def test_as_steps_draws_square_corners():
+    """(0,1),(10,3),(20,3) becomes corners (0,1),(10,1),(10,3),(20,3),(20,3)."""
+    x, y = as_steps(np.array([0.0, 10, 20]), np.array([1.0, 3, 3]))
+    assert x.tolist() == [0, 10, 10, 20, 20] and y.tolist() == [1, 1, 3, 3, 3]
+
+
+def test_moving_average_of_a_step_is_exact():
+    """A step from 0 to 100 at 50 ms, averaged over 10 ms, is 50 at 55 ms and 100 from 60 ms."""
+    x, y = moving_average(np.array([0.0, 50, 100]), np.array([0.0, 100, 100]), 10.0, samples=21)
+    assert y[np.searchsorted(x, 55)] == pytest.approx(50.0)
+    assert y[x >= 60].tolist() == pytest.approx([100.0] * int(np.sum(x >= 60)))
+    assert y[x <= 50].max() == 0.0

@@ -1,0 +1,229 @@
+"""The main window, driven like a user would: the kitchens it shows, the controls, files and settings."""
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from engine.assets import lesson_names
+from engine.scenario import load_scenario
+from kitchen.window import MainWindow
+from tests.kitchen.conftest import DATA, play_frames
+
+
+def test_parallelism_shows_eight_one_and_four_busy_stoves(window):
+    """After 30 frames the one-to-one kitchen cooks on 8 stoves, many-to-one on 1, M:N (4 chefs) on 4."""
+    play_frames(window, 30)
+    assert window.player.playhead_ms == pytest.approx(100.0)
+    assert [snapshot.busy_stoves for snapshot in window.snapshots] == [8, 1, 4]
+
+
+def test_the_views_are_given_the_snapshots_the_window_holds(window):
+    """Each pane's KitchenView is shown the snapshot at the playhead."""
+    play_frames(window, 6)
+    assert [snapshot.t for snapshot in window.snapshots] == [window.player.playhead_ms] * 3
+
+
+def test_a_blocking_call_freezes_many_to_one_only(window):
+    """Mid-I/O (125 ms) many-to-one's only chef waits at the oven: frozen; one-to-one is not."""
+    window.open_path(DATA / "blocking.toml")
+    window.player.seek(125)
+    frozen = [snapshot.frozen() for snapshot in window.snapshots]
+    assert frozen == [False, True, False]
+    assert window.snapshots[1].busy_stoves == 0
+
+
+def test_space_plays_and_pauses(window, qtbot):
+    """Space toggles playing."""
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.player.playing
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.player.playing
+
+
+def test_right_arrow_steps_to_the_next_event(window, qtbot):
+    """→ pauses and jumps from 0 ms to the first time-slice end, 10 ms."""
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.player.playhead_ms == 10.0
+    assert [snapshot.t for snapshot in window.snapshots] == [10.0] * 3
+
+
+def test_r_resets_to_zero(window, qtbot):
+    """R pauses and goes back to 0 ms; the kitchens show time 0 again."""
+    play_frames(window, 20)
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert (window.player.playhead_ms, window.player.playing) == (0.0, False)
+    assert window.snapshots[0].t == 0.0
+
+
+def test_speed_slider_and_keys_change_the_speed(window, qtbot):
+    """The slider's far right is 100 000 ms/s; + doubles and - halves the speed."""
+    window.speed.slider.setValue(window.speed.slider.maximum())
+    assert window.player.speed == 100_000
+    window.player.set_speed(300)
+    qtbot.keyClick(window, Qt.Key.Key_Plus)
+    assert window.player.speed == 600
+    qtbot.keyClick(window, Qt.Key.Key_Minus)
+    assert window.player.speed == 300
+    assert window.speed.value_label.text() == "300 ms/s"
+
+
+def test_the_status_bar_shows_time_speed_and_engine_state(window):
+    """After 30 frames at 200 ms/s the status bar reads t = 100 ms, speed 200 ms/s."""
+    window.player.set_speed(200)
+    play_frames(window, 30)
+    window.refresh_charts()
+    assert window.time_label.text() == "<b>t = 100 ms</b>"
+    assert window.speed_label.text() == "speed 200 ms/s"
+    assert "computed" in window.engine_label.text()
+
+
+def test_charts_follow_the_playhead(window):
+    """The utilization chart's data ends at the playhead and reads 8 of 8 stoves."""
+    play_frames(window, 30)
+    window.refresh_charts()
+    chart = window.columns[0].charts.utilization
+    x, y = chart.raw.getData()
+    assert x[-1] == pytest.approx(100.0) and y[-1] == 100.0
+    assert "8 of 8" in chart.caption.text()
+    assert "32 of 32" not in window.completed.caption.text()
+
+
+def test_run_end_pauses_and_says_when(window):
+    """Playing to the end pauses and the status bar says the run ended at 5 000 ms."""
+    window.player.set_speed(100_000)
+    play_frames(window, 200, 0.1)
+    assert not window.player.playing
+    assert window.engine_label.text() == "run ended at 5\u202f000 ms"
+
+
+def test_editing_the_cores_rebuilds_the_run(window):
+    """Four stoves in the editor: one-to-one now keeps 4 busy, and the kitchen is marked unsaved."""
+    window.editor.cores.setValue(4)
+    window.editor.apply_now()
+    assert window.run.scenario.machine.cores == 4
+    play_frames(window, 30)
+    assert window.snapshots[0].busy_stoves == 4
+    assert window.dirty and window.windowTitle().startswith("* ")
+
+
+def test_editing_the_model_and_chefs_rebuilds_the_panes(window):
+    """Many-to-many with 2 chefs: that kitchen keeps 2 stoves busy."""
+    window.editor.panes[2].chefs.setValue(2)
+    window.editor.apply_now()
+    play_frames(window, 30)
+    assert window.snapshots[2].busy_stoves == 2
+
+
+def test_bad_steps_are_shown_in_red_and_the_kitchen_is_kept(window):
+    """Typing 'cpu ten' shows the engine's message naming task 1 and keeps the current run."""
+    run = window.run
+    window.editor.tasks.item(0, 3).setText("cpu ten")
+    assert window.editor.apply_now() is None
+    assert "task 1" in window.editor.problem_text and "'ten' is not a number" in window.editor.problem_text
+    assert window.run is run and not window.dirty
+
+
+def test_adding_an_order_adds_tickets(window):
+    """Add order appends a 1-ticket task: 33 orders in all."""
+    window.editor.add_task.click()
+    window.editor.apply_now()
+    assert sum(task.count for task in window.scenario.tasks) == 33
+
+
+def test_a_bad_file_shows_the_loaders_message_and_keeps_the_kitchen(window, tmp_path, monkeypatch):
+    """Opening a broken scenario shows its file and field in a dialog; the parallelism kitchen stays."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "x"\n[[panes]]\nmodel = "one-to-one"\n[[tasks]]\nname = "a"\nsteps = ["cpu -1"]\n')
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    scenario = window.scenario
+    assert not window.open_path(bad)
+    assert len(shown) == 1 and "bad.toml" in shown[0] and "tasks[0].steps[0]" in shown[0]
+    assert window.scenario is scenario and window.lesson == "parallelism"
+
+
+def test_save_round_trips_and_clears_the_unsaved_mark(window, tmp_path):
+    """Saving writes TOML that loads back to the same kitchen."""
+    window.editor.cores.setValue(6)
+    window.editor.apply_now()
+    path = tmp_path / "six.toml"
+    assert window.save_to(path)
+    assert load_scenario(path) == window.scenario
+    assert not window.dirty and window.path == path
+
+
+def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary(window, tmp_path, monkeypatch):
+    """If the final rename fails, the previous file is untouched and no temporary file remains."""
+    folder = tmp_path / "kitchens"
+    folder.mkdir()
+    path = folder / "kitchen.toml"
+    path.write_text("old contents")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+
+    def failing_replace(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    assert not window.save_to(path)
+    assert path.read_text() == "old contents"
+    assert [p.name for p in folder.iterdir()] == ["kitchen.toml"]
+    assert "No space left on device" in shown[0]
+
+
+@pytest.mark.parametrize("answer, switched", [(QMessageBox.StandardButton.Cancel, False),
+                                              (QMessageBox.StandardButton.Discard, True)])
+def test_unsaved_edits_are_not_discarded_without_asking(window, monkeypatch, answer, switched):
+    """Switching lesson with unsaved edits asks; Cancel keeps the edits, Discard switches."""
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args) or answer)
+    window.editor.cores.setValue(3)
+    window.editor.apply_now()
+    window.choose_lesson("parallelism")
+    assert len(asked) == 1
+    assert (window.scenario.machine.cores == 8) == switched
+
+
+def test_lesson_picker_lists_the_lessons(window):
+    """The combo box offers every shipped lesson and shows the current one."""
+    items = [window.lesson_box.itemText(i) for i in range(window.lesson_box.count())]
+    assert items == lesson_names()
+    assert window.lesson_box.currentText() == "parallelism"
+
+
+def test_window_size_speed_and_lesson_persist(qtbot, settings, window):
+    """Speed, size and the last lesson come back in a new window."""
+    window.player.set_speed(1234)
+    window.resize(760, 560)
+    window.close()
+    again = MainWindow(settings)
+    assert again.restore_settings() == "parallelism"
+    assert again.player.speed == 1234
+    assert (again.width(), again.height()) == (760, 560)
+
+
+def test_menus_offer_every_action_with_its_shortcut(window):
+    """File and Playback menus carry Open/Save/Save as and Play/Step/Reset with their keys."""
+    shortcuts = {action.text(): action.shortcut().toString() for key in ("file", "playback")
+                 for action in window.menu(key).actions() if action.text()}
+    assert shortcuts["&Open scenario…"] == "Ctrl+O"
+    assert shortcuts["&Save"] == "Ctrl+S"
+    assert shortcuts["Save &as…"] == "Ctrl+Shift+S"
+    assert (shortcuts["&Play"], shortcuts["&Step to next event"], shortcuts["&Reset"]) == ("Space", "Right", "R")
+
+
+def test_closing_stops_the_frame_clock(window):
+    """The one frame clock runs while the window is shown and stops when it closes."""
+    window.player.start_clock()
+    window.close()
+    assert not window.player.clock_running
+
+
+def test_opening_a_file_plays_it_in_every_pane(window):
+    """The blocking kitchen's three panes get its 7 tickets."""
+    assert window.open_path(Path(DATA / "blocking.toml"))
+    play_frames(window, 3)
+    assert [len(snapshot.u_state) for snapshot in window.snapshots] == [7, 7, 7]
