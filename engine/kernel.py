@@ -34,6 +34,7 @@ class KernelThread:
     user_thread: UserThread | None = None
     stove: Stove | None = None
     alive: bool = True
+    blocked: bool = False  # asleep in the kernel: at the oven, or waiting for a knife
 
 
 @dataclass(eq=False, slots=True)
@@ -116,6 +117,15 @@ class Kernel:
         chef.alive = False
         self.leave_stove(chef, Ev.EXIT)
 
+    def kill(self, chef: KernelThread) -> None:
+        """The chef's process was terminated: take it off the bench or its stove, wherever it is."""
+        self.bench.remove(chef)
+        stove = chef.stove
+        if stove is not None and stove.cooking:
+            stove.cooking = False
+            stove.process.interrupt("kill")
+        self.retire(chef)
+
     def leave_stove(self, chef: KernelThread, kind: str, info=None) -> None:
         """Record why a chef leaves its stove (block, idle, exit) and free the stove."""
         stove, ticket = chef.stove, chef.user_thread
@@ -165,7 +175,8 @@ class Kernel:
             if self.context_switch and stove.last_chef not in (None, chef):
                 self.switch_ms += self.context_switch
                 yield self.env.timeout(self.context_switch)
-            yield from self._cook(stove, chef)
+            if chef.alive:
+                yield from self._cook(stove, chef)
 
     def _cook(self, stove: Stove, chef: KernelThread):
         """Let one chef cook at a stove until it blocks, idles, exits or its slice ends."""
@@ -189,6 +200,8 @@ class Kernel:
             self.busy_ms += burst
             ticket.left -= burst
             slice_left -= burst
+            if chef.stove is None:
+                break
             if ticket.left <= 1e-9:
                 process.cpu_done(chef, ticket)
                 if chef.stove is None:

@@ -14,13 +14,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from engine.lesson import Lesson
-from engine.steps import Step, parse_step
+from engine.steps import SIGNALS, Step, parse_step
 
 MAX_TASKS = 1_000_000
 MAX_CORES = 1024
 MAX_MS = 1e9
 MODELS = ("one-to-one", "many-to-one", "many-to-many")
 IO_POLICIES = ("blocking", "nonblocking", "activations")
+MAX_FORKS = 64  # fork() children per pane
 
 
 class ScenarioError(ValueError):
@@ -33,6 +34,7 @@ class _Strict(BaseModel):
 
 StepText = Annotated[Step, BeforeValidator(parse_step)]
 Milliseconds = Annotated[float, Field(ge=0, le=MAX_MS)]
+SignalName = Literal[SIGNALS]
 
 
 class Machine(_Strict):
@@ -55,6 +57,9 @@ class Pane(_Strict):
     kernel_threads: int | None = Field(None, ge=1, le=100_000)
     label: str = Field("", max_length=60)
     priority: int = Field(0, ge=0, le=99)
+    scope: Literal["pcs", "scs"] | None = None
+    priority_inheritance: bool | None = None
+    atfork: bool = False
 
     @model_validator(mode="after")
     def _kernel_threads_fit_model(self) -> Pane:
@@ -66,9 +71,34 @@ class Pane(_Strict):
             raise ValueError("kernel_threads: many-to-one has exactly one kernel thread")
         return self
 
+    @model_validator(mode="after")
+    def _scope_fits_model(self) -> Pane:
+        if self.model == "one-to-one" and self.scope == "pcs":
+            raise ValueError('scope: one-to-one threads are all kernel threads, so they compete system-wide; '
+                             'use "scs" or remove it')
+        if self.model == "many-to-one" and self.scope == "scs":
+            raise ValueError('scope: many-to-one threads share one kernel thread, so they compete only inside '
+                             'the process ("pcs"); use many-to-many for "scs"')
+        if self.model == "many-to-many" and self.scope == "scs" and self.kernel_threads is not None:
+            raise ValueError('kernel_threads: with scope = "scs" every user thread is bound to its own kernel '
+                             'thread; remove kernel_threads')
+        if self.model == "many-to-many" and self.scope == "scs" and self.io != "blocking":
+            raise ValueError('io: with scope = "scs" a user thread blocks only its own kernel thread; '
+                             'use io = "blocking"')
+        return self
+
+    @property
+    def contention_scope(self) -> str:
+        """"scs" if every user thread competes for the stoves as its own chef (bound), else "pcs"."""
+        if self.scope is not None:
+            return self.scope
+        return "scs" if self.model == "one-to-one" else "pcs"
+
     @property
     def base_kernel_threads(self) -> int:
-        """How many kernel threads the process starts with (one-to-one: none until tasks arrive)."""
+        """How many kernel threads the process starts with (one-to-one and scs: none until tasks arrive)."""
+        if self.contention_scope == "scs":
+            return 0
         if self.model == "many-to-many":
             return self.kernel_threads or 4
         return 1 if self.model == "many-to-one" else 0
@@ -96,11 +126,19 @@ class TaskSpec(_Strict):
     priority: int = Field(0, ge=0, le=99)
     steps: list[StepText] = Field(min_length=1, max_length=1000)
     arrivals: Arrivals | None = None
+    masks: list[SignalName] = Field(default_factory=list, max_length=len(SIGNALS))
+    child_steps: list[StepText] | None = Field(None, min_length=1, max_length=1000)
 
     @model_validator(mode="after")
     def _locks_balance(self) -> TaskSpec:
         check_lock_balance(self.steps)
+        check_fork_steps(self.steps, self.child_steps)
         return self
+
+    @property
+    def forks(self) -> int:
+        """How many times each ticket of this task calls fork()."""
+        return sum(step.kind == "fork" for step in self.steps)
 
 
 class Neighbor(_Strict):
@@ -117,7 +155,27 @@ class Neighbor(_Strict):
     @model_validator(mode="after")
     def _locks_balance(self) -> Neighbor:
         check_lock_balance(self.steps)
+        for index, step in enumerate(self.steps):
+            if step.kind in ("fork", "exec"):
+                raise ValueError(f"steps[{index}]: neighbours cannot '{step.kind}' (only the studied process's "
+                                 "tasks can)")
         return self
+
+
+class LockSpec(_Strict):
+    """A knife declared up front: shared by every process of the pane, and/or with its own inheritance."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^\S+$")
+    shared: bool = False
+    priority_inheritance: bool | None = None
+
+
+class SignalSpec(_Strict):
+    """A fire alarm from outside at a set time: to the whole process, or to one task's ticket."""
+
+    at_ms: Milliseconds
+    signal: SignalName
+    to: str = Field("process", min_length=1, max_length=60)
 
 
 class Scenario(_Strict):
@@ -131,6 +189,9 @@ class Scenario(_Strict):
     panes: list[Pane] = Field(min_length=1, max_length=6)
     tasks: list[TaskSpec] = Field(min_length=1, max_length=1000)
     neighbors: list[Neighbor] = Field(default_factory=list, max_length=16)
+    locks: list[LockSpec] = Field(default_factory=list, max_length=100)
+    signals: list[SignalSpec] = Field(default_factory=list, max_length=1000)
+    signal_handlers: dict[SignalName, Milliseconds] = Field(default_factory=dict)
     lesson: Lesson | None = None
 
     @model_validator(mode="after")
@@ -142,21 +203,93 @@ class Scenario(_Strict):
             self.lesson.check_fits(len(self.panes), self.duration_ms)
         return self
 
+    @model_validator(mode="after")
+    def _locks_signals_and_forks_fit(self) -> Scenario:
+        names = [lock.name for lock in self.locks]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise ValueError(f"locks[{index}].name: {name!r} is declared twice")
+        for index, signal in enumerate(self.signals):
+            if signal_target(self, signal.to) is None:
+                raise ValueError(f"signals[{index}].to: {signal.to!r} is not \"process\", a task name or a "
+                                 f"ticket like \"{self.tasks[0].name} #1\"")
+        children = sum(task.count * task.forks for task in self.tasks)
+        if children > MAX_FORKS:
+            raise ValueError(f"tasks: {children} fork() children in all; at most {MAX_FORKS} are allowed")
+        shared = {lock.name for lock in self.locks if lock.shared}
+        for index, task in enumerate(self.tasks):
+            check_child_locks(task, shared, f"tasks[{index}]")
+        return self
 
-def check_lock_balance(steps: list[Step]) -> None:
+    @property
+    def shared_locks(self) -> frozenset[str]:
+        """Names of the knives every process of a pane shares (process-shared mutexes)."""
+        return frozenset(lock.name for lock in self.locks if lock.shared)
+
+
+def signal_target(scenario: Scenario, to: str) -> tuple[str, int | None] | None:
+    """Resolve a signal's ``to``: ("process", None), (task, None) for its first live ticket, or (task, n)."""
+    if to == "process":
+        return to, None
+    name, _, number = to.partition(" #")
+    for task in scenario.tasks:
+        if task.name == to:
+            return task.name, None
+        if task.name == name and number.isdigit() and 1 <= int(number) <= task.count:
+            return task.name, int(number)
+    return None
+
+
+def check_lock_balance(steps: list[Step], held: tuple[str, ...] = (), field: str = "steps") -> None:
     """Reject unlocking a lock the task does not hold, re-locking one it holds, or ending with one held."""
-    held: list[str] = []
+    held = list(held)
     for index, step in enumerate(steps):
         if step.kind == "lock" and step.name in held:
-            raise ValueError(f"steps[{index}]: '{step}' while already holding {step.name!r} (self-deadlock)")
+            raise ValueError(f"{field}[{index}]: '{step}' while already holding {step.name!r} (self-deadlock)")
         if step.kind == "lock":
             held.append(step.name)
         if step.kind == "unlock" and step.name not in held:
-            raise ValueError(f"steps[{index}]: '{step}' but the task does not hold {step.name!r}")
+            raise ValueError(f"{field}[{index}]: '{step}' but the task does not hold {step.name!r}")
         if step.kind == "unlock":
             held.remove(step.name)
+        if step.kind == "exec":
+            held.clear()
     if held:
-        raise ValueError(f"steps: the task ends while holding {', '.join(map(repr, held))}; add 'unlock'")
+        raise ValueError(f"{field}: the task ends while holding {', '.join(map(repr, held))}; add 'unlock'")
+
+
+def check_fork_steps(steps: list[Step], child_steps: list[Step] | None) -> None:
+    """A task that forks says what its child does; only the child may exec, and it cannot fork again."""
+    kinds = [step.kind for step in steps]
+    if "exec" in kinds:
+        raise ValueError(f"steps[{kinds.index('exec')}]: 'exec' belongs in child_steps (after fork)")
+    if "fork" in kinds and child_steps is None:
+        raise ValueError("child_steps: the task forks; say what the child does, e.g. child_steps = [\"cpu 5\"]")
+    if "fork" not in kinds and child_steps is not None:
+        raise ValueError("child_steps: the task has no 'fork' step")
+    for index, step in enumerate(child_steps or []):
+        if step.kind == "fork":
+            raise ValueError(f"child_steps[{index}]: a child cannot fork again")
+
+
+def held_at_forks(steps: list[Step], shared: frozenset[str] | set[str]) -> list[tuple[str, ...]]:
+    """For each fork step, the private knives the forking ticket holds (the child's thread holds them too)."""
+    held: list[str] = []
+    at_forks = []
+    for step in steps:
+        if step.kind == "lock" and step.name not in shared:
+            held.append(step.name)
+        elif step.kind == "unlock" and step.name in held:
+            held.remove(step.name)
+        elif step.kind == "fork":
+            at_forks.append(tuple(held))
+    return at_forks
+
+
+def check_child_locks(task: TaskSpec, shared: set[str], where: str) -> None:
+    """The child starts holding the private knives its parent ticket held at fork(); it must release them."""
+    for held in dict.fromkeys(held_at_forks(task.steps, shared)):
+        check_lock_balance(task.child_steps, held, f"{where}.child_steps")
 
 
 def _where(loc: tuple) -> str:

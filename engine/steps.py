@@ -10,6 +10,7 @@ A step is written by hand in a scenario file as a short string:
     unlock knife        put the knife back
     fault SIGSEGV       the running user thread raises a synchronous signal
     fork                the process forks (the task's ``child_steps`` run in the child)
+    exec                (child steps only) the child replaces its program: inherited knives vanish
 
 This module parses those strings into immutable ``Step`` values and draws
 durations from the scenario's seeded random generator.
@@ -23,7 +24,7 @@ import numpy as np
 
 TIMED_KINDS = ("cpu", "io")
 NAMED_KINDS = ("lock", "unlock", "fault")
-BARE_KINDS = ("fork",)
+BARE_KINDS = ("fork", "exec")
 STEP_KINDS = TIMED_KINDS + NAMED_KINDS + BARE_KINDS
 SIGNALS = ("SIGSEGV", "SIGFPE", "SIGBUS", "SIGILL", "SIGINT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM")
 MAX_STEP_MS = 1e9

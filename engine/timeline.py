@@ -9,7 +9,7 @@ forward, rewinding and scrubbing are all cheap.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -39,7 +39,13 @@ class Ev:
     UPCALL = "upcall"  # scheduler activation: kernel hands the library a fresh kthread; info = blocked kthread
     PRIORITY = "priority"  # kthread's effective priority changed (inheritance); info = new priority
     STUCK = "stuck"  # uthread can never finish; info = what it waits for
-    DEADLOCK = "deadlock"  # no progress possible; info = description of the cycle
+    DEADLOCK = "deadlock"  # no progress possible; info = description (a str; .waits lists who waits for what)
+    SIGNAL = "signal"  # fire alarm rings at kthread (-1: none) at stove; uthread handles it (-1: nobody);
+    #                    info = SignalInfo(signal, source, action, handler_ms, process) (engine.signals)
+    KILLED = "killed"  # uthread ended by a signal's default action (process terminated); kthread = its chef;
+    #                    info = signal name
+    FORK = "fork"  # uthread (on kthread, at stove) called fork(); info = ForkInfo(child process, child uthread)
+    EXEC = "exec"  # uthread (a fork child) ran exec(): its process's copied knives are gone; info = process index
 
 
 class Event(NamedTuple):
@@ -73,11 +79,12 @@ class UState(IntEnum):
     FINISHED = 6
     REFUSED = 7
     STUCK = 8
+    KILLED = 9  # its process was terminated by a signal
 
 
 # Plain ints for the hot paths (attribute access on IntEnum classes is slow).
 K_IDLE, K_READY, K_RUNNING, K_BLOCKED, K_EXITED = (int(s) for s in KState)
-U_PENDING, U_READY, U_RUNNING, U_BLOCKED, U_PARKED, U_WAIT_LOCK, U_FINISHED, U_REFUSED, U_STUCK = (
+U_PENDING, U_READY, U_RUNNING, U_BLOCKED, U_PARKED, U_WAIT_LOCK, U_FINISHED, U_REFUSED, U_STUCK, U_KILLED = (
     int(s) for s in UState)
 
 
@@ -129,13 +136,22 @@ class ProcessInfo:
     model: str
     io: str
     ours: bool
+    parent: int = -1  # a fork child's parent process index
+
+
+class ForkInfo(NamedTuple):
+    """``info`` of an ``Ev.FORK`` event: the cloned kitchen and its one ticket."""
+
+    child: int  # process index of the child
+    uthread: int  # the child's ticket (a copy of the forking one)
 
 
 class KitchenState:
     """Mutable state of one pane, changed by applying events in time order."""
 
-    def __init__(self, cores: int, kernel_thread_kib: int) -> None:
+    def __init__(self, cores: int, kernel_thread_kib: int, shared_locks: frozenset[str] = frozenset()) -> None:
         self.t = 0.0
+        self.shared_locks = shared_locks
         self.kib = kernel_thread_kib
         self.stove_kthread = np.full(cores, -1, dtype=np.int64)
         self.k_state = np.zeros(0, dtype=np.int8)
@@ -152,12 +168,15 @@ class KitchenState:
         self.u_wake_at = np.zeros(0)
         self.u_start = np.zeros(0)
         self.u_finish = np.zeros(0)
+        self.u_extra = np.zeros(0)  # CPU ms added by signal handlers
         self.n_kthreads = 0
         self.n_uthreads = 0
         self.process_cpu_ms: list[float] = []
         self.process_memory_kib: list[int] = []
         self.process_busy: list[int] = []
-        self.locks: dict[str, int] = {}
+        self.locks: dict[str, int] = {}  # knives of ours and shared ones: name -> holder
+        self.process_locks: dict[tuple[int, str], int] = {}  # (process, or -1 if shared; name) -> holder
+        self.terminated: dict[int, str] = {}  # process -> signal that terminated it
         self.completed = 0
         self.refused = 0
 
@@ -209,7 +228,8 @@ class KitchenState:
     def _grow_uthreads(self, size: int) -> None:
         self.n_uthreads = size
         for name, fill in (("u_state", 0), ("u_kthread", -1), ("u_process", 0), ("u_done", 0.0),
-                           ("u_since", 0.0), ("u_wake_at", np.nan), ("u_start", np.nan), ("u_finish", np.nan)):
+                           ("u_since", 0.0), ("u_wake_at", np.nan), ("u_start", np.nan), ("u_finish", np.nan),
+                           ("u_extra", 0.0)):
             setattr(self, name, _grow(getattr(self, name), size, fill))
 
     def _grow_kthreads(self, size: int) -> None:
@@ -296,11 +316,20 @@ class KitchenState:
             self.k_state[e.kthread] = K_READY
             self.k_since[e.kthread] = e.t
 
+    def _lock_owner(self, e: Event) -> int:
+        return -1 if e.info in self.shared_locks else int(self.u_process[e.uthread])
+
     def on_lock(self, e: Event) -> None:
-        self.locks[e.info] = e.uthread
+        owner = self._lock_owner(e)
+        self.process_locks[(owner, e.info)] = e.uthread
+        if owner <= 0:
+            self.locks[e.info] = e.uthread
 
     def on_unlock(self, e: Event) -> None:
-        self.locks.pop(e.info, None)
+        owner = self._lock_owner(e)
+        self.process_locks.pop((owner, e.info), None)
+        if owner <= 0:
+            self.locks.pop(e.info, None)
 
     def on_finish(self, e: Event) -> None:
         self._stop_cooking(e.uthread, e.t)
@@ -330,6 +359,38 @@ class KitchenState:
         self._stop_cooking(e.uthread, e.t)
         self.u_state[e.uthread] = U_STUCK
 
+    def on_signal(self, e: Event) -> None:
+        info = e.info
+        if info.action == "handler":
+            self.u_extra[e.uthread] += info.handler_ms
+        elif info.action == "terminate":
+            self.terminated[info.process] = info.signal
+
+    def on_killed(self, e: Event) -> None:
+        u = e.uthread
+        self._stop_cooking(u, e.t)
+        self.u_state[u] = U_KILLED
+        self.u_finish[u] = e.t
+        self.u_kthread[u] = -1
+        if e.kthread >= 0:
+            self.k_uthread[e.kthread] = -1
+        process = int(self.u_process[u])
+        for key in [key for key, holder in self.process_locks.items() if holder == u and key[0] == process]:
+            del self.process_locks[key]
+            if process == 0:
+                self.locks.pop(key[1], None)
+
+    def on_fork(self, e: Event) -> None:
+        parent, child = int(self.u_process[e.uthread]), e.info.child
+        self.ensure_process(child)
+        for (owner, name), holder in list(self.process_locks.items()):
+            if owner == parent:
+                self.process_locks[(child, name)] = e.info.uthread if holder == e.uthread else holder
+
+    def on_exec(self, e: Event) -> None:
+        for key in [key for key in self.process_locks if key[0] == e.info]:
+            del self.process_locks[key]
+
     def on_note(self, e: Event) -> None:
         """Events that only narrate (upcall, deadlock) change no state."""
 
@@ -337,7 +398,7 @@ class KitchenState:
 _HANDLERS = {kind: getattr(KitchenState, f"on_{kind}") for kind in
              (Ev.ARRIVE, Ev.HIRE, Ev.REFUSE, Ev.BENCH, Ev.DISPATCH, Ev.RUN, Ev.ROTATE, Ev.PREEMPT, Ev.BLOCK,
               Ev.PARK, Ev.LOCK_WAIT, Ev.WAKE, Ev.LOCK, Ev.UNLOCK, Ev.FINISH, Ev.IDLE, Ev.EXIT, Ev.PRIORITY,
-              Ev.STUCK)}
+              Ev.STUCK, Ev.SIGNAL, Ev.KILLED, Ev.FORK, Ev.EXEC)}
 _HANDLERS[Ev.UPCALL] = KitchenState.on_note
 _HANDLERS[Ev.DEADLOCK] = KitchenState.on_note
 
@@ -360,10 +421,12 @@ class Snapshot:
     u_work: np.ndarray
     u_wake_at: np.ndarray
     u_start: np.ndarray
-    locks: dict
+    locks: dict  # knives of ours (process 0) and shared knives: name -> holder uthread
     process_memory_kib: tuple
     completed: int
     refused: int
+    process_locks: dict = field(default_factory=dict)  # every knife: (process or -1 if shared, name) -> holder
+    terminated: dict = field(default_factory=dict)  # process index -> signal that terminated it
 
     @property
     def busy_stoves(self) -> int:
@@ -391,18 +454,23 @@ def _frozen_copy(array: np.ndarray, size: int) -> np.ndarray:
 class Timeline:
     """Events of one pane in time order, with keyframes, a playback cursor and metric series."""
 
-    def __init__(self, cores: int, kernel_thread_kib: int, processes: list[ProcessInfo]) -> None:
+    def __init__(self, cores: int, kernel_thread_kib: int, processes: list[ProcessInfo],
+                 shared_locks: frozenset[str] = frozenset()) -> None:
         self.cores = cores
         self.kernel_thread_kib = kernel_thread_kib
         self.processes = list(processes)
+        self.shared_locks = shared_locks
         self.events: list[Event] = []
-        self.u_work = np.zeros(0)
+        self.u_work = np.zeros(0)  # planned cooking per ticket (signal handlers add to Snapshot.u_work)
+        self.u_owner = np.zeros(0, dtype=np.int64)  # process of each ticket, known before it arrives
         self._batch_starts: list[int] = []
         self._batch_names: list[str] = []
+        self._labels: dict[int, str] = {}
+        self._marked: dict[str, list[Event]] = {kind: [] for kind in _MARKED_KINDS}
         self.computed_until = 0.0
         self.end_ms: float | None = None
         self.memory_budget_kib: float | None = None  # each process's kernel memory budget, if known
-        self._head = KitchenState(cores, kernel_thread_kib)
+        self._head = KitchenState(cores, kernel_thread_kib, shared_locks)
         self._head.ensure_process(len(self.processes) - 1)
         self._keyframes: list[tuple[int, KitchenState]] = [(0, self._head.copy())]
         self._keyframe_every = 4096
@@ -419,16 +487,26 @@ class Timeline:
         self._head.ensure_process(len(self.processes) - 1)
         return len(self.processes) - 1
 
-    def describe_batch(self, name: str, first_id: int, work_ms: np.ndarray) -> None:
-        """Remember the label and total cooking work of tickets ``first_id ..`` (for names and progress bars)."""
+    def describe_batch(self, name: str, first_id: int, work_ms: np.ndarray, single: bool = False,
+                       process: int = 0) -> None:
+        """Remember the label, process and cooking work of tickets ``first_id ..`` (names, progress bars).
+
+        ``single``: one ticket whose label is ``name`` itself (a fork child's ticket, ``T2 #1 (child)``).
+        """
         end = first_id + len(work_ms)
         self.u_work = _grow(self.u_work, end, 0.0)
         self.u_work[first_id:end] = work_ms
+        self.u_owner = _grow(self.u_owner, end, 0)
+        self.u_owner[first_id:end] = process
         self._batch_starts.append(first_id)
         self._batch_names.append(name)
+        if single:
+            self._labels[first_id] = name
 
     def uthread_name(self, uthread: int) -> str:
         """A ticket's label, e.g. ``chop #3``."""
+        if uthread in self._labels:
+            return self._labels[uthread]
         batch = bisect.bisect_right(self._batch_starts, uthread) - 1
         return f"{self._batch_names[batch]} #{uthread - self._batch_starts[batch] + 1}"
 
@@ -445,6 +523,8 @@ class Timeline:
         head.apply(event)
         if event.kind in _SERIES_KINDS:
             self._unsampled = True
+        elif event.kind in _MARKED_KINDS:
+            self._marked[event.kind].append(event)
         if len(self.events) - self._keyframes[-1][0] >= self._keyframe_every:
             self._keyframes.append((len(self.events), head.copy()))
             self._keyframe_every = max(4096, 2 * (head.n_uthreads + head.n_kthreads))
@@ -460,6 +540,12 @@ class Timeline:
         self.busy_all.append(t, sum(head.process_busy))
         self.kernel_memory_kib.append(t, head.process_memory_kib[0])
         self.completed.append(t, head.completed)
+
+    def events_of(self, kind: str) -> list[Event]:
+        """Every event of a rare kind (signal, killed, fork, exec, stuck, deadlock, upcall), in time order."""
+        if kind in self._marked:
+            return list(self._marked[kind])
+        return [event for event in self.events if event.kind == kind]
 
     @property
     def head(self) -> KitchenState:
@@ -493,13 +579,15 @@ class Timeline:
             u_kthread=_frozen_copy(state.u_kthread, nu),
             u_process=_frozen_copy(state.u_process, nu),
             u_done=_cooked_until(state, t),
-            u_work=_frozen_copy(_grow(self.u_work, nu, 0.0), nu),
+            u_work=_frozen_copy(_grow(self.u_work, nu, 0.0)[:nu] + state.u_extra[:nu], nu),
             u_wake_at=_frozen_copy(state.u_wake_at, nu),
             u_start=_frozen_copy(state.u_start, nu),
             locks=dict(state.locks),
             process_memory_kib=tuple(state.process_memory_kib),
             completed=state.completed,
             refused=state.refused,
+            process_locks=dict(state.process_locks),
+            terminated=dict(state.terminated),
         )
 
     def cooked_by_process(self, t: float) -> np.ndarray:
@@ -530,3 +618,4 @@ def _cooked_until(state: KitchenState, t: float) -> np.ndarray:
 
 
 _SERIES_KINDS = frozenset({Ev.DISPATCH, Ev.PREEMPT, Ev.BLOCK, Ev.IDLE, Ev.EXIT, Ev.HIRE, Ev.FINISH})
+_MARKED_KINDS = frozenset({Ev.SIGNAL, Ev.KILLED, Ev.FORK, Ev.EXEC, Ev.STUCK, Ev.DEADLOCK, Ev.UPCALL})
