@@ -118,10 +118,13 @@ def _wait_for(done, timeout_s: float) -> bool:
     loop = QEventLoop()
     poll = QTimer(interval=20)
     poll.timeout.connect(lambda: done() and loop.quit())
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    deadline = QTimer(interval=int(timeout_s * 1000), singleShot=True)
+    deadline.timeout.connect(loop.quit)
     poll.start()
+    deadline.start()
     loop.exec()
     poll.stop()
+    deadline.stop()
     return bool(done())
 
 
