@@ -17,7 +17,7 @@ from engine.assets import asset_path
 APP_NAME = "Thread Kitchen"
 ORGANIZATION = "Thread Kitchen"
 DOMAIN = "threadkitchen.org"
-ICON = ("icons", "app.svg")
+ICON = ("icons", "thread-kitchen.svg")
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

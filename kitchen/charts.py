@@ -39,13 +39,28 @@ def as_steps(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.repeat(times, 2)[1:], np.repeat(values, 2)[:-1]
 
 
+def binned_steps(times: np.ndarray, values: np.ndarray, bins: int = SMOOTH_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """Steps to draw: the series itself, or when it has more steps than pixels, the exact mean per time bin."""
+    if len(times) <= bins:
+        return as_steps(times, values)
+    integral = _integral(times, values)
+    edges = np.linspace(0.0, times[-1], bins + 1)
+    means = np.diff(np.interp(edges, times, integral)) / np.diff(edges)
+    return as_steps(edges, np.append(means, means[-1]))
+
+
+def _integral(times: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The running integral of a step function at each of its points (exact, piecewise linear between)."""
+    return np.concatenate(([0.0], np.cumsum(values[:-1] * np.diff(times))))
+
+
 def moving_average(times: np.ndarray, values: np.ndarray, window_ms: float,
                    samples: int = SMOOTH_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
     """Exact time-weighted moving average of a step function (last point of ``times`` = the end)."""
     end = times[-1]
     if end <= 0:
         return np.zeros(1), values[-1:].astype(float)
-    integral = np.concatenate(([0.0], np.cumsum(values[:-1] * np.diff(times))))
+    integral = _integral(times, values)
     x = np.linspace(0.0, end, samples)
     lower = np.maximum(x - window_ms, 0.0)
     area = np.interp(x, times, integral) - np.interp(lower, times, integral)
@@ -76,6 +91,7 @@ class TimeChart(QWidget):
         layout.addWidget(self.plot_widget, 1)
         self.plot_item = self.plot_widget.getPlotItem()
         self._style_plot(y_label, x_label)
+        self._x_end = 0.0
         self.set_caption(title)
 
     def _style_plot(self, y_label: str, x_label: str) -> None:
@@ -113,7 +129,18 @@ class TimeChart(QWidget):
             self.plot_item.getAxis("left").setTicks([ticks])
 
     def follow(self, playhead_ms: float) -> None:
-        self.plot_item.setXRange(0.0, max(playhead_ms, 1.0), padding=0.02)
+        """Show 0 .. a round time a little past the playhead; the axis moves only when that time changes."""
+        top = axis_end(playhead_ms)
+        if top != self._x_end:
+            self._x_end = top
+            self.plot_item.setXRange(0.0, top, padding=0)
+
+
+def axis_end(playhead_ms: float) -> float:
+    """The x axis's end for a playhead: the next 1, 2 or 5 × 10^k at least 10 % past it (at least 10 ms)."""
+    wanted = max(playhead_ms * 1.1, 10.0)
+    decade = 10.0 ** np.floor(np.log10(wanted))
+    return float(next(step * decade for step in (1, 2, 5, 10) if step * decade >= wanted))
 
 
 def _tick_font() -> QFont:
@@ -134,7 +161,7 @@ class UtilizationChart(TimeChart):
     def refresh(self, timeline, playhead_ms: float) -> None:
         times, busy = step_until(timeline.busy, playhead_ms)
         percent = busy * (100.0 / timeline.cores)
-        self.raw.setData(*as_steps(times, percent))
+        self.raw.setData(*binned_steps(times, percent))
         self.smooth.setData(*moving_average(times, percent, max(playhead_ms * SMOOTH_FRACTION, 1.0)))
         self.set_caption(f"Stoves busy: <b>{int(busy[-1])} of {timeline.cores}</b>")
         self.follow(playhead_ms)

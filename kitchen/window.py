@@ -37,7 +37,6 @@ from kitchen.speed import SpeedControl, format_ms
 
 APP_TITLE = "Thread Kitchen"
 DEFAULT_LESSON = "parallelism"
-CHART_INTERVAL_S = 1 / 15
 COLUMN_SPLIT = (78, 22)  # kitchen : its charts (share of the column's height)
 MAIN_SPLIT = (80, 20)  # kitchens : comparison charts
 PANE_COLOURS = (palette.BLUE, palette.VERMILLION, palette.BLUISH_GREEN, palette.REDDISH_PURPLE,
@@ -102,7 +101,7 @@ class MainWindow(QMainWindow):
         self.dirty = False
         self.snapshots: list = []  # what each pane shows now (one Snapshot per pane)
         self.columns: list[KitchenColumn] = []
-        self._since_charts = 0.0
+        self._chart_turn = 0
         self._splits_restored = False
         self.player = Player(parent=self)
         self._menus: dict[str, QMenu] = {}
@@ -349,9 +348,8 @@ class MainWindow(QMainWindow):
     def _on_frame(self, dt_s: float) -> None:
         for column in self.columns:
             column.view.advance_tween(dt_s)
-        self._since_charts += dt_s
-        if self._since_charts >= CHART_INTERVAL_S:
-            self.refresh_charts()
+        if self.player.playing:
+            self._refresh_next_chart()
 
     def _on_moved(self, t_ms: float) -> None:
         self.snapshots = [pane.timeline.state_at(t_ms) for pane in self.run.panes]
@@ -360,19 +358,29 @@ class MainWindow(QMainWindow):
         if not self.player.playing:
             self.refresh_charts()
 
-    def refresh_charts(self) -> None:
-        """Feed every chart and the status bar up to the playhead (10–20 times a second)."""
-        self._since_charts = 0.0
-        t = self.player.playhead_ms
+    def _chart_jobs(self) -> list:
+        """The chart updates, one per frame in turn: each chart is fed at 60 / len(jobs) Hz (12 Hz for 3 panes)."""
         timelines = [pane.timeline for pane in self.run.panes]
-        for column, timeline in zip(self.columns, timelines):
-            column.charts.refresh(timeline, t)
-        self.comparison.refresh(timelines, t)
-        self.completed.refresh(timelines, t)
-        self._update_status()
+        jobs = [lambda t, c=column, tl=timeline: c.charts.refresh(tl, t)
+                for column, timeline in zip(self.columns, timelines)]
+        jobs.append(lambda t: self.comparison.refresh(timelines, t))
+        jobs.append(lambda t: (self.completed.refresh(timelines, t), self._update_status()))
+        return jobs
+
+    def _refresh_next_chart(self) -> None:
+        jobs = self._chart_jobs()
+        self._chart_turn = (self._chart_turn + 1) % len(jobs)
+        jobs[self._chart_turn](self.player.playhead_ms)
+
+    def refresh_charts(self) -> None:
+        """Feed every chart and the status bar up to the playhead now (paused, stepped, or ended)."""
+        for job in self._chart_jobs():
+            job(self.player.playhead_ms)
 
     def _update_status(self) -> None:
         player = self.player
+        if self.run is None:
+            return
         self.time_label.setText(f"<b>t = {format_ms(player.playhead_ms)}</b>")
         self.speed_label.setText(f"speed {format_ms(player.speed)}/s")
         if player.at_end():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine.timeline import Series
-from kitchen.charts import as_steps, moving_average, step_until
+from kitchen.charts import as_steps, binned_steps, moving_average, step_until
 
 
 def _series(*points):
@@ -32,3 +32,14 @@ def test_moving_average_of_a_step_is_exact():
     assert y[np.searchsorted(x, 55)] == pytest.approx(50.0)
     assert y[x >= 60].tolist() == pytest.approx([100.0] * int(np.sum(x >= 60)))
     assert y[x <= 50].max() == 0.0
+
+
+def test_binned_steps_keep_short_series_and_average_long_ones():
+    """Few steps are drawn as they are; 1 000 on/off steps become 240 bins whose mean is exact (50 %)."""
+    x, y = binned_steps(np.array([0.0, 10, 20]), np.array([1.0, 3, 3]))
+    assert y.tolist() == [1, 1, 3, 3, 3]
+    times = np.arange(1001, dtype=float)
+    values = (np.arange(1001) % 2) * 100.0
+    x, y = binned_steps(times, values)
+    assert len(x) == 2 * 241 - 1
+    assert np.mean(y[1::2][:-1]) == pytest.approx(50.0, abs=0.5)
