@@ -9,6 +9,8 @@ from 0 to the playhead, so the curves grow as the kitchen plays.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -23,6 +25,7 @@ BUDGET = "#B2182B"  # the pantry's budget line (a warning red that stays distinc
 GRID_ALPHA = 0.25
 SMOOTH_SAMPLES = 240
 SMOOTH_FRACTION = 1 / 25  # moving-average window as a share of the time shown
+AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
 
@@ -110,10 +113,22 @@ class TimeChart(QWidget):
             axis.setTextPen(INK)
             axis.setPen(INK)
 
-    def set_caption(self, html: str) -> None:
-        """The chart's heading (rich text: numbers can be coloured like their lines)."""
-        if html != self.caption.text():
-            self.caption.setText(html)
+    def set_caption(self, html: str, short: str | None = None) -> None:
+        """The chart's heading (rich text); ``short`` is shown instead when the chart is too narrow."""
+        self._captions = (html, short or html)
+        self._fit_caption()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_caption()
+
+    def _fit_caption(self) -> None:
+        long, short = self._captions
+        plain = re.sub(r"<[^>]+>", "", long).replace("&nbsp;", " ")
+        wide_enough = self.caption.fontMetrics().horizontalAdvance(plain) * 1.1 + 8 <= self.width()
+        text = long if wide_enough else short
+        if text != self.caption.text():
+            self.caption.setText(text)
 
     def line(self, colour: str, width: float, fill: bool = False, style=Qt.PenStyle.SolidLine):
         """A plot item created once and fed with ``setData`` afterwards."""
@@ -137,10 +152,10 @@ class TimeChart(QWidget):
 
 
 def axis_end(playhead_ms: float) -> float:
-    """The x axis's end for a playhead: the next 1, 2 or 5 × 10^k at least 10 % past it (at least 10 ms)."""
+    """The x axis's end for a playhead: a round time (1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k) at least 10 % past it."""
     wanted = max(playhead_ms * 1.1, 10.0)
     decade = 10.0 ** np.floor(np.log10(wanted))
-    return float(next(step * decade for step in (1, 2, 5, 10) if step * decade >= wanted))
+    return float(next(step * decade for step in AXIS_STEPS if step * decade >= wanted))
 
 
 def _tick_font() -> QFont:
@@ -163,7 +178,8 @@ class UtilizationChart(TimeChart):
         percent = busy * (100.0 / timeline.cores)
         self.raw.setData(*binned_steps(times, percent))
         self.smooth.setData(*moving_average(times, percent, max(playhead_ms * SMOOTH_FRACTION, 1.0)))
-        self.set_caption(f"Stoves busy: <b>{int(busy[-1])} of {timeline.cores}</b>")
+        busy_now = f"{int(busy[-1])} of {timeline.cores}"
+        self.set_caption(f"Stoves busy: <b>{busy_now}</b>", f"Busy: <b>{busy_now}</b>")
         self.follow(playhead_ms)
 
 
@@ -192,7 +208,8 @@ class MemoryChart(TimeChart):
         chefs = int(kib[-1]) // timeline.kernel_thread_kib
         budget = self.budget.value()
         lockers = int(budget * 1024) // timeline.kernel_thread_kib
-        self.set_caption(f"Pantry: <b>{grouped(chefs)} of {grouped(lockers)}</b> lockers")
+        used = f"{grouped(chefs)} of {grouped(lockers)}"
+        self.set_caption(f"Pantry: <b>{used}</b> lockers", f"Pantry: <b>{used}</b>")
         self.follow(playhead_ms)
 
 
@@ -216,7 +233,7 @@ class PaneCharts(QWidget):
 
 def coloured(label: str, colour: str, value: str) -> str:
     """``■ label value`` with the square in the line's colour, for chart headings."""
-    return f"<span style='color:{colour}'>■</span> {label} <b>{value}</b>"
+    return f"<span style='color:{colour}'>■</span>{' ' + label if label else ''} <b>{value}</b>"
 
 
 class ComparisonChart(TimeChart):
@@ -235,8 +252,9 @@ class ComparisonChart(TimeChart):
             times, busy = step_until(timeline.busy, playhead_ms)
             line.setData(*moving_average(times, busy * (100.0 / timeline.cores), window))
             shares.append(f"{_mean(times, busy) / timeline.cores:.0%}")
-        parts = map(coloured, self.labels, self.colours, shares)
-        self.set_caption("Stoves busy on average: " + " &nbsp; ".join(parts))
+        parts = " &nbsp; ".join(map(coloured, self.labels, self.colours, shares))
+        short = " &nbsp; ".join(map(coloured, [""] * len(shares), self.colours, shares))
+        self.set_caption("Average stoves busy: " + parts, "Average busy: " + short)
         self.follow(playhead_ms)
 
 
@@ -261,6 +279,7 @@ class CompletedChart(TimeChart):
             times, completed = step_until(timeline.completed, playhead_ms)
             line.setData(*as_steps(times, completed))
             done.append(f"{int(completed[-1])}")
-        parts = map(coloured, self.labels, self.colours, done)
-        self.set_caption(f"Orders completed (of {self.total}): " + " &nbsp; ".join(parts))
+        parts = " &nbsp; ".join(map(coloured, self.labels, self.colours, done))
+        short = " &nbsp; ".join(map(coloured, [""] * len(done), self.colours, done))
+        self.set_caption(f"Orders completed (of {self.total}): " + parts, f"Done (of {self.total}): " + short)
         self.follow(playhead_ms)

@@ -37,6 +37,7 @@ def friendly(error: ScenarioError) -> str:
     """The engine's message with 1-based task/kitchen numbers instead of list indices."""
     text = str(error).removeprefix(f"{SOURCE}: ")
     text = re.sub(r"tasks\[(\d+)\]", lambda m: f"task {int(m.group(1)) + 1}", text)
+    text = re.sub(r"\.steps\[(\d+)\]", lambda m: f", step {int(m.group(1)) + 1}", text)
     return re.sub(r"panes\[(\d+)\]", lambda m: f"kitchen {int(m.group(1)) + 1}", text)
 
 

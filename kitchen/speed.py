@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
 from kitchen.palette import grouped
 
@@ -35,9 +35,11 @@ class SpeedControl(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setMinimumWidth(160)
+        self.slider.setMaximumWidth(280)
         self.slider.setToolTip("Simulated milliseconds per real second (+ / - to double or halve)")
         self.value_label = QLabel()
         self.value_label.setMinimumWidth(self.value_label.fontMetrics().horizontalAdvance("100 000 ms/s") + 8)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
         layout.addWidget(QLabel("Speed:"))
