@@ -7,8 +7,8 @@
    window, and ``thread-kitchen-cli`` for the terminal); on macOS also
    ``dist/Thread Kitchen.app``;
 3. packs ``dist/thread-kitchen-VERSION-OS-ARCH.tar.gz`` (``.zip`` on Windows):
-   the app folder and, on Linux, the ``.desktop`` entry, the icons and
-   ``install-desktop-entry.sh``;
+   the app folder (on macOS the ``.app``) and, on Linux, the ``.desktop``
+   entry, the icons and ``install-desktop-entry.sh``;
 4. prints the bundle's size, the archive's size and the build time.
 
 Needs the ``package`` extra (``pip install -e '.[package]'``). ``--dist`` and
@@ -33,6 +33,7 @@ SPEC = ROOT / "packaging" / "thread-kitchen.spec"
 ICON_SVG = ROOT / "assets" / "icons" / "thread-kitchen.svg"
 LINUX_EXTRAS = [ROOT / "packaging" / "thread-kitchen.desktop", ROOT / "packaging" / "install-desktop-entry.sh"]
 APP = "thread-kitchen"
+MAC_APP = "Thread Kitchen.app"  # what macOS users open; the spec builds it beside the folder
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICON_FILES = {"thread-kitchen.ico": 256, "thread-kitchen.icns": 512}  # executable icons (Windows, macOS)
 
@@ -98,9 +99,9 @@ def freeze(dist: Path, work: Path, icons: Path) -> Path:
 
 
 def pack(app_dir: Path, icons: Path, dist: Path) -> Path:
-    """Write the versioned archive: the app folder plus, on Linux, the desktop entry and icons."""
+    """Write the versioned archive: the app folder (macOS: the .app) plus, on Linux, the desktop entry and icons."""
     stem = archive_stem()
-    members = [(app_dir, APP)]
+    members = [(app_dir.parent / MAC_APP, MAC_APP)] if sys.platform == "darwin" else [(app_dir, APP)]
     if sys.platform.startswith("linux"):
         members += [(path, path.name) for path in LINUX_EXTRAS] + [(icons / "hicolor", "icons/hicolor")]
     if sys.platform == "win32":
