@@ -147,6 +147,7 @@ class StoveItem(_Root):
         gradient.setColorAt(1.0, palette.qcolour(palette.GLOW, 0))
         glow.setBrush(QBrush(gradient))
         glow.setPen(Qt.PenStyle.NoPen)
+        glow.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # gradients are slow to paint
         return glow
 
     def set_busy(self, busy: bool) -> None:
@@ -212,9 +213,9 @@ class TicketItem(_Root):
         super().__init__("ticket", slot, ticket_w, ticket_h)
         self.set_base_z(4)
         self.paper = svg_icon("ticket", ticket_w, self)
-        self.number = Label(max(9.0, ticket_w * 0.38), palette.INK, True, self, max_width=ticket_w * 0.86)
+        self.number = Label(max(9.0, ticket_w * 0.45), palette.INK, True, self, max_width=ticket_w * 0.88)
         self.number.place(ticket_w / 2, ticket_h * 0.32, "centre")
-        bar = QRectF(0, ticket_h + 2, ticket_w, max(4.0, ticket_w * 0.16))
+        bar = QRectF(0, ticket_h + 2, ticket_w, max(5.0, ticket_w * 0.22))
         self.bar_back = QGraphicsRectItem(bar, self)
         self.bar_back.setBrush(palette.qcolour("#FFFFFF"))
         self.bar_back.setPen(QPen(palette.qcolour(palette.INK), 1.2))
@@ -297,6 +298,7 @@ class Region(QGraphicsPathItem):
         super().__init__(path)
         self.setBrush(palette.qcolour(palette.FLOOR))
         self.setPen(QPen(palette.qcolour(palette.REGION_EDGE), 2 * ui))
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(0)
         self.setData(ROLE_KEY, "region")
         self.rect = rect

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PySide6.QtCore import QRectF
@@ -46,12 +47,15 @@ class SlotGrid:
     def capacity(self) -> int:
         return self.columns * max(0, int(self.area.height() // self.slot_h))
 
+    @cached_property
     def positions(self) -> np.ndarray:
-        """Top-left corner of every slot, shape (capacity, 2)."""
+        """Top-left corner of every slot, shape (capacity, 2), read-only."""
         index = np.arange(self.capacity)
         x = self.area.left() + (index % self.columns) * self.slot_w
         y = self.area.top() + (index // self.columns) * self.slot_h
-        return np.column_stack([x, y])
+        corners = np.column_stack([x, y])
+        corners.flags.writeable = False
+        return corners
 
 
 @dataclass(frozen=True)

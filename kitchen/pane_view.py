@@ -16,7 +16,8 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
-from engine.timeline import KState, Snapshot, Timeline, UState
+from engine.timeline import (K_BLOCKED, K_EXITED, U_BLOCKED, U_FINISHED, U_KILLED, U_PARKED, U_PENDING,
+                             U_REFUSED, U_WAIT_LOCK, Snapshot, Timeline)
 from kitchen import palette, pane_text
 from kitchen.items import ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, svg_icon
 from kitchen.overlays import CLOSED_LOOK, FROST_LOOK, PaneOverlay, PantryShelf
@@ -239,7 +240,7 @@ class KitchenView(QGraphicsView):
         for shown, grid in ((plan.bench, layout.bench_grid), (plan.oven_chefs, layout.oven_grid),
                             (plan.waiting, layout.waiting_grid)):
             keys.append(shown.ids)
-            xy.append(grid.positions()[: len(shown.ids)] + (4.0, 4.0))
+            xy.append(grid.positions[: len(shown.ids)] + (4.0, 4.0))
         return np.concatenate(keys).astype(np.int64), np.concatenate(xy)
 
     def _place_chefs(self, snapshot: Snapshot, plan: FramePlan) -> dict[int, int]:
@@ -247,7 +248,7 @@ class KitchenView(QGraphicsView):
         self.chefs.release_except(set(keys.tolist()), self._chef_exit)
         slots = self.chefs.place(keys, xy, self._chef_spawn)
         processes = snapshot.k_process[keys].tolist()
-        lifted = (snapshot.k_state[keys] == KState.BLOCKED) & self._frozen
+        lifted = (snapshot.k_state[keys] == K_BLOCKED) & self._frozen
         for slot, key, process, lift in zip(slots, keys.tolist(), processes, lifted.tolist()):
             chef = self.chefs.items[slot]
             chef.dress(key, palette.process_colour(process), self._tag(process))
@@ -258,7 +259,7 @@ class KitchenView(QGraphicsView):
 
     def _mark_lock_waiters(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
         tickets = snapshot.k_uthread[keys]
-        waiting = _gather(snapshot.u_state, tickets, UState.PENDING) == UState.WAIT_LOCK
+        waiting = _gather(snapshot.u_state, tickets, U_PENDING) == U_WAIT_LOCK
         for slot, wants_knife in zip(slots, waiting.tolist()):
             knife = self.chefs.items[slot].knife
             if knife.isVisible() != wants_knife:
@@ -286,7 +287,7 @@ class KitchenView(QGraphicsView):
 
     def _chef_exit(self, kthread: int) -> tuple[float, float] | None:
         """Exited chefs walk out by the door; chefs merely no longer drawn vanish into a stack."""
-        exited = self._snapshot.k_state[kthread] == KState.EXITED
+        exited = self._snapshot.k_state[kthread] == K_EXITED
         return self._door_xy() if exited else None
 
     def _ticket_exit(self, uthread: int) -> tuple[float, float] | None:
@@ -306,9 +307,9 @@ class KitchenView(QGraphicsView):
         chef_xy = self.chefs.target[list(chef_slots.values())].reshape(-1, 2)
         carried = snapshot.k_uthread[chefs] >= 0
         keys = [snapshot.k_uthread[chefs][carried], plan.rail.ids, plan.oven_tickets.ids]
-        in_oven = layout.oven_grid.positions()[len(plan.oven_chefs.ids):][: len(plan.oven_tickets.ids)]
+        in_oven = layout.oven_grid.positions[len(plan.oven_chefs.ids):][: len(plan.oven_tickets.ids)]
         xy = [chef_xy[carried] + layout.carried_ticket_offset(),
-              layout.rail_grid.positions()[: len(plan.rail.ids)] + (layout.ticket_w * 0.1, 0.0),
+              layout.rail_grid.positions[: len(plan.rail.ids)] + (layout.ticket_w * 0.1, 0.0),
               in_oven + (layout.chef_w * 0.4, layout.chef_w * 0.2)]
         return np.concatenate(keys).astype(np.int64), np.concatenate(xy).reshape(-1, 2)
 
@@ -332,8 +333,8 @@ class KitchenView(QGraphicsView):
                 ticket.label(key, "#" + self.timeline.uthread_name(key).rsplit("#", 1)[-1])
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait))
-            ticket.set_knife(key in holders, state == UState.WAIT_LOCK)
-            ticket.lift(self._frozen and state == UState.BLOCKED)
+            ticket.set_knife(key in holders, state == U_WAIT_LOCK)
+            ticket.lift(self._frozen and state == U_BLOCKED)
 
     def _show_counts(self, snapshot: Snapshot, plan: FramePlan) -> None:
         layout = self.layout_
@@ -348,7 +349,7 @@ class KitchenView(QGraphicsView):
         stack = self.stacks[name]
         stack.show_count(hidden)
         if hidden and grid.capacity:
-            x, y = grid.positions()[min(shown, grid.capacity - 1)]
+            x, y = grid.positions[min(shown, grid.capacity - 1)]
             stack.setPos(x + 4, y + 6)
 
     def _headings(self, snapshot: Snapshot, plan: FramePlan) -> None:
@@ -442,7 +443,7 @@ def _gather(values: np.ndarray, index: np.ndarray, missing) -> np.ndarray:
     return out
 
 
-_GONE = (UState.FINISHED, UState.REFUSED, UState.KILLED)
+_GONE = (U_FINISHED, U_REFUSED, U_KILLED)
 
 
 def _count(number: int, noun: str) -> str:
@@ -450,6 +451,6 @@ def _count(number: int, noun: str) -> str:
 
 
 def _countdown(state: int, wait: float) -> str:
-    if state in (UState.BLOCKED, UState.PARKED) and wait == wait:
+    if state in (U_BLOCKED, U_PARKED) and wait == wait:
         return pane_text.ms(max(0.0, wait)) if wait >= 0.5 else "<1\u00a0ms"
-    return "wait" if state == UState.WAIT_LOCK else ""
+    return "wait" if state == U_WAIT_LOCK else ""
