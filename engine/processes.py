@@ -208,7 +208,7 @@ class World:
         child.locks = {name: m.copy_for(child, ticket, kid) for name, m in parent.locks.items() if m.owner}
         kid.held = [child.locks[m.name] for m in ticket.held if m.owner]
         kid.ops = [Step("unlock", name=name) for name in ticket.prepared] or None
-        work = sum(d for s, d in zip(kid.steps, kid.durations) if s.kind == "cpu")
+        work = sum(d for s, d in zip(kid.steps, kid.durations, strict=True) if s.kind == "cpu")
         self.timeline.describe_batch(f"{self.name(ticket.id)} (child)", kid.id, np.array([work]), single=True,
                                      process=child.index)
         self.kernel.record(Ev.FORK, chef.stove.id, chef.id, ticket.id, ForkInfo(child.index, kid.id))

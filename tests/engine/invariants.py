@@ -57,7 +57,7 @@ def check_knives(run: PaneRun) -> None:
             owner = -1 if event.info in timeline.shared_locks else int(head.u_process[event.uthread])
             key = (owner, event.info)
             if event.kind == Ev.LOCK:
-                assert key not in holders, f"{key} taken by {event.uthread} at {event.t} while {holders.get(key)} holds it"
+                assert key not in holders, f"{key} taken by {event.uthread} at {event.t}, held by {holders.get(key)}"
                 holders[key] = event.uthread
             else:
                 assert holders.pop(key, None) == event.uthread, f"{key} released at {event.t} by a non-holder"

@@ -25,7 +25,7 @@ def _panes(tasks=(SLICER, SPAWNER), panes=PANES, **extra) -> list[dict]:
 
 def test_the_child_deadlocks_on_a_knife_held_by_a_thread_it_does_not_have():
     """T2 forks while T1 holds the knife (10 ms; 15 ms on many-to-one's one chef): the child never gets it."""
-    for pane, forked_at in zip(_panes(), (10.0, 15.0, 10.0)):
+    for pane, forked_at in zip(_panes(), (10.0, 15.0, 10.0), strict=True):
         assert pane["deadlocked"] is True
         assert pane["deadlock"] == ("T2 #1 (child) waits for lock 'knife' held by T1 #1, "
                                     "who does not exist in ours (child)")
@@ -100,7 +100,7 @@ def test_the_child_counts_in_cpu_share_not_in_our_tasks():
 
 
 def test_the_child_chef_is_a_kernel_thread_of_the_child():
-    """Many-to-one: the child's own single chef (64 KiB in its own pantry) is left idle, its ticket stuck in the library."""
+    """Many-to-one: the child's own chef (64 KiB in its own pantry) is left idle, its ticket stuck in the library."""
     timeline = _run(panes=PANES[1:2]).panes[0].timeline
     snap = timeline.state_at(timeline.events_of(Ev.FORK)[0].t)
     (child_chef,) = snap.kthreads_of(1)

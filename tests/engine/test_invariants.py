@@ -60,7 +60,7 @@ def forking(draw, task: dict, shared: set[str]):
 
 
 @st.composite
-def scenarios(draw):
+def panes(draw):
     io = st.sampled_from(["blocking", "nonblocking", "activations"])
     pane = draw(st.sampled_from([
         {"model": "one-to-one"},
@@ -68,10 +68,11 @@ def scenarios(draw):
         {"model": "many-to-many", "kernel_threads": draw(st.integers(1, 5)), "io": draw(io)},
         {"model": "many-to-many", "scope": "scs"},
     ]))
-    pane |= {"priority": draw(st.integers(0, 3)), "atfork": draw(st.booleans())}
-    locks = [{"name": "journal", "shared": True, "priority_inheritance": draw(st.booleans())}
-             ] if draw(st.booleans()) else []
-    shared = {lock["name"] for lock in locks}
+    return pane | {"priority": draw(st.integers(0, 3)), "atfork": draw(st.booleans())}
+
+
+@st.composite
+def task_lists(draw, shared: set[str]):
     tasks = [{"name": f"t{i}", "count": draw(st.integers(1, 6)), "start_ms": draw(st.integers(0, 20)),
               "priority": draw(st.integers(0, 3)), "steps": draw(step_lists()),
               "masks": draw(st.lists(signals, max_size=2, unique=True))}
@@ -86,19 +87,31 @@ def scenarios(draw):
                              f"unlock {second}"]
     if draw(st.integers(0, 3)) == 0:
         draw(forking(tasks[-1], shared))
+    return tasks
+
+
+@st.composite
+def machines(draw):
+    return {"cores": draw(st.integers(1, 3)), "time_slice_ms": draw(st.sampled_from([0, 1, 5, 10])),
+            "context_switch_ms": draw(st.sampled_from([0, 0.5])), "memory_budget_mib": 1,
+            "kernel_thread_kib": draw(st.sampled_from([64, 200, 400])),
+            "scheduler": draw(st.sampled_from(["round-robin", "priority"])),
+            "priority_inheritance": draw(st.booleans())}
+
+
+@st.composite
+def scenarios(draw):
+    locks = [{"name": "journal", "shared": True, "priority_inheritance": draw(st.booleans())}
+             ] if draw(st.booleans()) else []
     neighbors = [{"name": "bakery", "threads": draw(st.integers(1, 4)), "priority": draw(st.integers(0, 3)),
                   "steps": draw(step_lists())}] if draw(st.booleans()) else []
-    machine = {"cores": draw(st.integers(1, 3)), "time_slice_ms": draw(st.sampled_from([0, 1, 5, 10])),
-               "context_switch_ms": draw(st.sampled_from([0, 0.5])), "memory_budget_mib": 1,
-               "kernel_thread_kib": draw(st.sampled_from([64, 200, 400])),
-               "scheduler": draw(st.sampled_from(["round-robin", "priority"])),
-               "priority_inheritance": draw(st.booleans())}
     alarms = [{"at_ms": draw(st.integers(0, 60)), "signal": draw(signals),
                "to": draw(st.sampled_from(["process", "t0", "t0 #1"]))} for _ in range(draw(st.integers(0, 2)))]
     handlers = {name: draw(st.integers(0, 3)) for name in draw(st.lists(signals, max_size=7, unique=True))}
-    return scenario_from_dict({"title": "random", "seed": draw(st.integers(0, 1000)), "duration_ms": 2000,
-                               "machine": machine, "panes": [pane], "tasks": tasks, "neighbors": neighbors,
-                               "locks": locks, "signals": alarms, "signal_handlers": handlers})
+    return scenario_from_dict({
+        "title": "random", "seed": draw(st.integers(0, 1000)), "duration_ms": 2000, "machine": draw(machines()),
+        "panes": [draw(panes())], "tasks": draw(task_lists({lock["name"] for lock in locks})),
+        "neighbors": neighbors, "locks": locks, "signals": alarms, "signal_handlers": handlers})
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -38,7 +38,7 @@ def test_a_synchronous_fault_rings_at_the_faulting_ticket_chef_in_every_model():
     """The chef that cooked the faulting ticket gets the alarm; the library knows which ticket it was."""
     rows = [pane["signals"] for pane in _panes(CRASH, cores=3)]
     parser_chef = {"one-to-one": 2, "many-to-one": 0, "many-to-many": 0}
-    for (row,), model in zip(rows, parser_chef):
+    for (row,), model in zip(rows, parser_chef, strict=True):
         assert row == {"signal": "SIGSEGV", "at_ms": row["at_ms"], "process": "ours", "source": "fault",
                        "action": "terminate", "kernel_thread": parser_chef[model], "user_thread": "parser #1"}
     assert [row[0]["at_ms"] for row in rows] == [5.0, 25.0, 15.0]
