@@ -66,6 +66,8 @@ class PaneEditor(QWidget):
         self.model = QComboBox()
         self.model.addItems(MODELS)
         self.chefs = _spin(1, 100_000, " chefs")
+        self.chefs.setToolTip("M: kernel threads (chefs) of a many-to-many kitchen")
+        self.crew_note = QLabel()
         self.io = QComboBox()
         self.io.addItems(IO_POLICIES)
         layout = QGridLayout(self)
@@ -73,6 +75,7 @@ class PaneEditor(QWidget):
         layout.addWidget(QLabel(f"<b>Kitchen {index + 1}</b>"), 0, 0)
         layout.addWidget(self.model, 0, 1)
         layout.addWidget(self.chefs, 1, 0)
+        layout.addWidget(self.crew_note, 1, 0)
         layout.addWidget(self.io, 1, 1)
         self.model.currentTextChanged.connect(self._fit_model)
         for signal in (self.model.currentTextChanged, self.chefs.valueChanged, self.io.currentTextChanged):
@@ -86,8 +89,9 @@ class PaneEditor(QWidget):
 
     def _fit_model(self, model: str) -> None:
         """Only many-to-many chooses M; one-to-one always blocks just the calling thread."""
-        self.chefs.setEnabled(model == "many-to-many")
-        self.chefs.setToolTip("M: kernel threads (chefs) of a many-to-many kitchen")
+        self.chefs.setVisible(model == "many-to-many")
+        self.crew_note.setVisible(model != "many-to-many")
+        self.crew_note.setText("a chef per ticket" if model == "one-to-one" else "1 chef")
         if model == "one-to-one":
             self.io.setCurrentText("blocking")
         self.io.setEnabled(model != "one-to-one")
@@ -153,7 +157,11 @@ class KitchenEditor(QWidget):
         layout = QVBoxLayout(group)
         self.tasks = QTableWidget(0, 4)
         self.tasks.setHorizontalHeaderLabels(["name", "count", "start ms", "steps (e.g. cpu 10; io 5)"])
-        self.tasks.horizontalHeader().setSectionResizeMode(STEPS, QHeaderView.ResizeMode.Stretch)
+        header = self.tasks.horizontalHeader()
+        header.setSectionResizeMode(STEPS, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((NAME, 80), (COUNT, 80), (START, 70)):
+            self.tasks.setColumnWidth(column, width)
+        self.tasks.setMinimumWidth(400)
         self.tasks.verticalHeader().setVisible(False)
         self.tasks.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tasks.itemChanged.connect(self._changed)

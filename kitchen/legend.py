@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
+from engine.assets import asset_path
+from kitchen.palette import MUTED_INK
+
 METAPHOR = (
     ("stove", "CPU core", "glows while a chef cooks on it"),
     ("chef", "kernel thread", "the only thing the kitchen manager can put at a stove"),
@@ -21,12 +24,26 @@ METAPHOR = (
 )
 
 
+ICONS = {"stove": "stove", "chef": "chef", "order ticket": "ticket", "bench": "bench", "oven": "oven",
+         "pantry shelf": "locker", "the knife": "knife", "fire alarm": "alarm", "cloned kitchen": "clone"}
+ICON_PX = 28
+
+
+def _icon(kitchen: str) -> str:
+    name = ICONS.get(kitchen)
+    path = asset_path("icons", f"{name}.svg") if name else None
+    if path is None or not path.is_file():
+        return ""
+    return f"<img src='{path.as_uri()}' width='{ICON_PX}' height='{ICON_PX}'>"
+
+
 def legend_html(point_size: float = 11.0) -> str:
-    """The metaphor as an HTML table for a QTextBrowser or a tooltip."""
+    """The metaphor as an HTML table (with the pane's own icons) for a QTextBrowser or a tooltip."""
     rows = "".join(
-        f"<tr><td><b>{escape(kitchen)}</b></td><td>{escape(os_term)}</td>"
-        f"<td style='color:#5B6270'>{escape(note)}</td></tr>"
+        f"<tr><td valign='middle'>{_icon(kitchen)}</td><td><b>{escape(kitchen)}</b></td>"
+        f"<td>{escape(os_term)}<br><span style='color:{MUTED_INK}; font-size:{point_size * 0.85:.1f}pt'>"
+        f"{escape(note)}</span></td></tr>"
         for kitchen, os_term, note in METAPHOR)
     return (f"<div style='font-size:{point_size}pt'><table cellspacing='0' cellpadding='4'>"
-            f"<tr><th align='left'>kitchen</th><th align='left'>operating system</th><th></th></tr>"
+            f"<tr><th></th><th align='left'>kitchen</th><th align='left'>operating system</th></tr>"
             f"{rows}</table></div>")
