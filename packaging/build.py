@@ -3,9 +3,9 @@
 1. renders the app icon (``assets/icons/thread-kitchen.svg``) to PNGs of 16–512
    pixels, a Windows ``.ico`` and a macOS ``.icns`` (Qt, offscreen);
 2. freezes the app with PyInstaller (``packaging/thread-kitchen.spec``) into
-   ``dist/thread-kitchen/``: one folder, two executables (``thread-kitchen``, the
-   window, and ``thread-kitchen-cli`` for the terminal); on macOS also
-   ``dist/Thread Kitchen.app``;
+   ``dist/thread-kitchen/`` (one folder; ``thread-kitchen`` opens the window and
+   runs the headless commands; Windows adds ``thread-kitchen-cli.exe`` for the
+   terminal); on macOS also ``dist/Thread Kitchen.app``;
 3. packs ``dist/thread-kitchen-VERSION-OS-ARCH.tar.gz`` (``.zip`` on Windows):
    the app folder (on macOS the ``.app``) and, on Linux, the ``.desktop``
    entry, the icons and ``install-desktop-entry.sh``;

@@ -39,8 +39,8 @@ def test_smoke_test_passes_in_the_unpacked_archive(frozen, tmp_path):
 
 
 def test_frozen_cli_gives_the_same_json_as_the_source(frozen, capsys):
-    """``thread-kitchen-cli simulate parallelism --json`` frozen and from source: the same numbers."""
-    done = run(frozen.app / "thread-kitchen-cli", "simulate", "parallelism", "--json")
+    """``thread-kitchen simulate parallelism --json`` frozen and from source: the same numbers."""
+    done = run(frozen.app / "thread-kitchen", "simulate", "parallelism", "--json")
     assert done.returncode == 0, done.stderr
     assert source_cli(["simulate", "parallelism", "--json"]) == 0
     assert json.loads(done.stdout) == json.loads(capsys.readouterr().out)
@@ -48,22 +48,21 @@ def test_frozen_cli_gives_the_same_json_as_the_source(frozen, capsys):
 
 def test_every_lesson_is_bundled(frozen):
     """The frozen app lists the same lessons as the checkout (the assets folder kept its subfolders)."""
-    done = run(frozen.app / "thread-kitchen-cli", "simulate", "no-such-lesson")
+    done = run(frozen.app / "thread-kitchen", "simulate", "no-such-lesson")
     assert done.returncode == 2
     assert done.stderr.strip().endswith(f"(lessons: {', '.join(lesson_names())})")
 
 
-def test_both_executables_report_the_package_version(frozen):
-    """``--version`` prints ``thread-kitchen`` and ``engine.__version__`` from the window and the CLI executables."""
-    for name in ("thread-kitchen", "thread-kitchen-cli"):
-        done = run(frozen.app / name, "--version")
-        assert (done.returncode, done.stdout) == (0, f"thread-kitchen {engine.__version__}\n")
+def test_version_is_the_package_version(frozen):
+    """``thread-kitchen --version`` prints ``thread-kitchen`` and ``engine.__version__``."""
+    done = run(frozen.app / "thread-kitchen", "--version")
+    assert (done.returncode, done.stdout) == (0, f"thread-kitchen {engine.__version__}\n")
 
 
 def test_sweep_runs_its_worker_processes_frozen(frozen, tmp_path, capsys):
     """A two-worker sweep (each worker is the frozen executable again) gives the source's table."""
     args = ["sweep", "parallelism", "--vary", "machine.cores=1:2:1", "--workers", "2"]
-    done = run(frozen.app / "thread-kitchen-cli", *args, "-o", str(tmp_path / "frozen.json"))
+    done = run(frozen.app / "thread-kitchen", *args, "-o", str(tmp_path / "frozen.json"))
     assert done.returncode == 0, done.stderr
     assert source_cli([*args, "-o", str(tmp_path / "source.json")]) == 0
     frozen_rows = json.loads((tmp_path / "frozen.json").read_text())["rows"]
@@ -85,13 +84,12 @@ def test_archive_is_named_for_version_and_machine(frozen):
 
 
 def test_archive_holds_app_desktop_entry_and_icons(frozen):
-    """The archive has both executables (runnable), the .desktop entry, the SVG icon and PNGs of 16–512 px."""
+    """The archive has the app (runnable), the .desktop entry and its installer, the SVG icon and 16–512 px PNGs."""
     stem = frozen.unpacked.name
     with tarfile.open(frozen.archive) as tar:
         members = {member.name: member for member in tar.getmembers()}
-    for executable in ("thread-kitchen", "thread-kitchen-cli", "install-desktop-entry.sh"):
-        path = f"{stem}/thread-kitchen/{executable}" if executable.startswith("thread") else f"{stem}/{executable}"
-        assert members[path].mode & 0o111, path
+    for executable in (f"{stem}/thread-kitchen/thread-kitchen", f"{stem}/install-desktop-entry.sh"):
+        assert members[executable].mode & 0o111, executable
     expected = [f"{stem}/thread-kitchen.desktop", f"{stem}/icons/hicolor/scalable/apps/thread-kitchen.svg"]
     expected += [f"{stem}/icons/hicolor/{n}x{n}/apps/thread-kitchen.png" for n in ICON_SIZES]
     assert [name for name in expected if name not in members] == []
