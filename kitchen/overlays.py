@@ -19,6 +19,7 @@ from kitchen import palette
 from kitchen.items import Label, Region, StackItem, rounded_box, svg_icon
 
 KIB_PER_MIB = 1024
+FLAKES = 14  # decorations scattered over a whole-pane overlay
 
 
 def memory(kib: float) -> str:
@@ -153,7 +154,7 @@ class PaneOverlay(QGraphicsRectItem):
         self.setPen(QPen(palette.qcolour(look.edge), 10 * ui))
         self.setZValue(20)
         self._scatter(rect, look.icon)
-        panel = QRectF(over.left() + 20, over.center().y() - 100 * ui, over.width() - 40, 200 * ui)
+        panel = QRectF(over.left() + 20, over.top() + 4, over.width() - 40, 200 * ui)
         self.panel, self.ui = panel, ui
         self.box = rounded_box(panel, 18, "#FFFFFF", look.ink, self, 4 * ui)
         self.box.setOpacity(0.93)
@@ -168,14 +169,14 @@ class PaneOverlay(QGraphicsRectItem):
         self.setVisible(False)
 
     def _scatter(self, rect: QRectF, icon: str) -> None:
-        for index in range(18):
+        for index in range(FLAKES):
             angle = index * 2.39996  # golden angle: evenly scattered, same every time
-            radius = math.sqrt((index + 0.5) / 18)
+            radius = math.sqrt((index + 0.5) / FLAKES)
             size = 46 + 22 * (index % 3)
             flake = svg_icon(icon, size, self)
             flake.setPos(rect.center().x() + radius * math.cos(angle) * rect.width() * 0.48 - size / 2,
                          rect.center().y() + radius * math.sin(angle) * rect.height() * 0.48 - size / 2)
-            flake.setOpacity(0.9 if icon == "snowflake" else 0.25)
+            flake.setOpacity(0.75 if icon == "snowflake" else 0.25)
 
     def show_caption(self, headline: str, body: str) -> None:
         if (headline, body) != self.caption:

@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 
 WIDTH = 1000.0
-MIN_HEIGHT = 820.0
+MIN_HEIGHT = 740.0
 MAX_HEIGHT = 1500.0
 DEFAULT_HEIGHT = 1150.0
 MARGIN = 16.0
@@ -29,6 +29,9 @@ TICKET_SCALE = 0.66  # ticket width / chef width
 DOOR_W = 70.0  # room kept for the door at the right of the waiting spot
 GAP = 10.0
 TAG_ROOM = 16.0  # above a chef, for its process's name tag
+RAIL_EXTRA = 26.0  # below a ticket on the rail: its progress bar and a short note
+PANTRY_H = 96.0  # the pantry shelf: heading, lockers, gauge
+MIN_CHEF_W = 16.0
 
 
 @dataclass(frozen=True)
@@ -127,12 +130,16 @@ def _region_grid(region: QRectF, heading: float, slot_w: float, slot_h: float, r
 
 
 def _bands(height: float, ui: float) -> list[float]:
-    """Top edges of the header, stoves, bench/oven, rail/waiting and pantry bands, and the bottom edge."""
-    header = 82 * ui
-    usable = height - header - 4 * GAP - 8
+    """Top edges of the header, stoves, bench/oven, rail/waiting and pantry bands, and the bottom edge.
+
+    The header and the pantry get the fixed room their type needs; the rest is shared out.
+    """
+    header, pantry = 82 * ui, PANTRY_H * ui
+    rest = height - header - pantry - 4 * GAP - 8
     tops = [0.0, header]
-    for share in (0.26, 0.35, 0.23, 0.16):
-        tops.append(tops[-1] + usable * share + GAP)
+    for share in (0.30, 0.42, 0.28):
+        tops.append(tops[-1] + rest * share + GAP)
+    tops.append(tops[-1] + pantry + GAP)
     return tops
 
 
@@ -149,9 +156,10 @@ def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) 
     bench, oven = _band(tops, 2, right=middle - GAP / 2), _band(tops, 2, left=middle + GAP / 2)
     rail, waiting = _band(tops, 3, right=split - GAP / 2), _band(tops, 3, left=split + GAP / 2)
     heading = 30 * ui + TAG_ROOM * ui  # a region's heading, and room for name tags above the chefs
-    chef_w = min(MAX_CHEF_W * ui, cell_w * 0.55,
-                 (min(bench.height(), waiting.height()) - heading - 14 - 16 * ui) / CHEF_ASPECT,
-                 (rail.height() - heading - 22 - 34 * ui) / (TICKET_SCALE * TICKET_ASPECT))
+    rail_heading = 30 * ui + 8
+    chef_w = max(MIN_CHEF_W, min(MAX_CHEF_W * ui, cell_w * 0.55,
+                                 (min(bench.height(), waiting.height()) - heading - 14 - 16 * ui) / CHEF_ASPECT,
+                                 (rail.height() - rail_heading - 14 - RAIL_EXTRA * ui) / (TICKET_SCALE * TICKET_ASPECT)))
     slot_w, slot_h = chef_w * 1.5, chef_w * CHEF_ASPECT + 16 * ui
     ticket_w = chef_w * TICKET_SCALE
     return PaneLayout(
@@ -160,7 +168,7 @@ def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) 
         waiting=waiting, pantry=_band(tops, 4),
         bench_grid=_region_grid(bench, heading, slot_w, slot_h),
         oven_grid=_region_grid(oven, heading, slot_w, slot_h),
-        rail_grid=_region_grid(rail, heading - TAG_ROOM * ui + 8, ticket_w * 1.22, ticket_w * TICKET_ASPECT + 34 * ui),
+        rail_grid=_region_grid(rail, rail_heading, ticket_w * 1.22, ticket_w * TICKET_ASPECT + RAIL_EXTRA * ui),
         waiting_grid=_region_grid(waiting, heading, slot_w, slot_h, right_pad=DOOR_W * ui),
     )
 

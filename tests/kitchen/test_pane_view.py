@@ -6,7 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QEvent, QRectF
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QToolTip
 
 from engine.assets import resolve_scenario
 from engine.run import ScenarioRun
@@ -264,6 +266,7 @@ def test_regions_do_not_overlap_and_hold_something():
         for grid, region in ((layout.bench_grid, layout.bench), (layout.oven_grid, layout.oven),
                              (layout.rail_grid, layout.rail), (layout.waiting_grid, layout.waiting)):
             assert grid.capacity >= 1 and region.contains(grid.area), (cores, height, ui)
+        assert layout.chef_w >= (20 if cores <= 16 else 16), (cores, height, ui)
 
 
 def test_set_timeline_rebuilds_for_another_kitchen(qtbot, parallelism, blocking):
@@ -347,3 +350,17 @@ def test_unhandled_signal_closes_the_kitchen(qtbot):
     _settle(view, timeline, 150)
     assert view.closed.isVisible() and view.closed.caption[0] == "Process terminated"
     assert "fire alarm SIGSEGV" in view.closed.caption[1]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen platform, showing the tooltip
+def test_hovering_a_stove_shows_its_tooltip(qtbot, parallelism):
+    """A tooltip event over a stove pops up its description (the path a real mouse hover takes)."""
+    view = _view(qtbot, parallelism.panes[1].timeline, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    stove = view.stoves[0].stove
+    where = view.mapFromScene(stove.mapToScene(stove.boundingRect().center()))
+    event = QHelpEvent(QEvent.Type.ToolTip, where, view.viewport().mapToGlobal(where))
+    assert view.viewportEvent(event)
+    assert QToolTip.text().startswith("<b>Stove 1</b> — CPU core 1")
+    QToolTip.hideText()
