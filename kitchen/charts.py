@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kitchen.palette import INK, grouped
 
@@ -25,6 +25,7 @@ BUDGET = "#B2182B"  # the pantry's budget line (a warning red that stays distinc
 GRID_ALPHA = 0.25
 SMOOTH_SAMPLES = 240
 SMOOTH_FRACTION = 1 / 25  # moving-average window as a share of the time shown
+BUDGET_HEADROOM = 1.35  # room above the budget line for its label (use never crosses the line)
 AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
@@ -109,6 +110,7 @@ class TimeChart(QWidget):
             if label:
                 item.setLabel(side, label, color=INK)
             axis = item.getAxis(side)
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # ticks, text and grid: redrawn only on change
             axis.setTickFont(_tick_font())
             axis.setTextPen(INK)
             axis.setPen(INK)
@@ -191,7 +193,7 @@ class MemoryChart(TimeChart):
         self.used = self.line(colour, 2, fill=True)
         self.budget = pg.InfiniteLine(angle=0, movable=False, pen=_pen(BUDGET, 2, Qt.PenStyle.DashLine))
         self.plot_item.addItem(self.budget)
-        self.budget_text = pg.TextItem("budget", color=BUDGET, anchor=(0, 0))
+        self.budget_text = pg.TextItem("budget", color=BUDGET, anchor=(0, 0.85))  # just above the line
         self.plot_item.addItem(self.budget_text)
         self.set_budget(budget_mib)
 
@@ -199,7 +201,7 @@ class MemoryChart(TimeChart):
         self.budget.setValue(budget_mib)
         self.budget_text.setText(f"budget {budget_mib:g} MiB")
         self.budget_text.setPos(0, budget_mib)
-        self.set_y_range(budget_mib * 1.12)
+        self.set_y_range(budget_mib * BUDGET_HEADROOM)
 
     def refresh(self, timeline, playhead_ms: float) -> None:
         times, kib = step_until(timeline.kernel_memory_kib, playhead_ms)

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.columns: list[KitchenColumn] = []
         self._chart_turn = 0
         self._splits_restored = False
+        self._pending_splits: dict[str, QByteArray] = {}  # saved splitter states waiting for their kitchens
         self.player = Player(parent=self)
         self._menus: dict[str, QMenu] = {}
         self._build_central()
@@ -315,9 +316,7 @@ class MainWindow(QMainWindow):
         self.columns = [KitchenColumn(index, pane_run) for index, pane_run in enumerate(self.run.panes)]
         for column in self.columns:
             self.pane_row.addWidget(column)
-        self.pane_row.setSizes([1000] * len(self.columns))
-        if self.isVisible():
-            self.split_default()
+        self._apply_column_splits()
 
     def _rebuild_comparison(self) -> None:
         colours = [pane_colour(index) for index in range(len(self.run.panes))]
@@ -485,10 +484,26 @@ class MainWindow(QMainWindow):
         return str(self.settings.value("kitchen/last", DEFAULT_LESSON))
 
     def _restore_splitters(self) -> None:
-        for key, splitter in (("window/main_split", self.main_split), ("window/pane_row", self.pane_row)):
+        """The vertical split now; the kitchens' widths and heights once their columns exist."""
+        state = self.settings.value("window/main_split")
+        if isinstance(state, QByteArray):
+            self._splits_restored = self.main_split.restoreState(state)
+        for key in ("window/pane_row", "window/column_split"):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
-                self._splits_restored = splitter.restoreState(state) or self._splits_restored
+                self._pending_splits[key] = state
+
+    def _apply_column_splits(self) -> None:
+        """Equal kitchen widths, or the saved ones if they were saved for as many kitchens."""
+        self.pane_row.setSizes([1000] * len(self.columns))
+        row = self._pending_splits.get("window/pane_row")
+        if row is not None and not self.pane_row.restoreState(row):
+            self.pane_row.setSizes([1000] * len(self.columns))
+        column = self._pending_splits.get("window/column_split")
+        for each in self.columns:
+            restored = column is not None and each.restoreState(column)
+            if not restored and self.isVisible():
+                each.split_default()
 
     def save_settings(self) -> None:
         if self.settings is None:
@@ -497,6 +512,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/main_split", self.main_split.saveState())
         self.settings.setValue("window/pane_row", self.pane_row.saveState())
+        if self.columns:
+            self.settings.setValue("window/column_split", self.columns[0].saveState())
         self.settings.setValue("player/speed", self.player.speed)
         last = self.lesson or (str(self.path) if self.path and not self.dirty else None)
         if last:

@@ -227,3 +227,29 @@ def test_opening_a_file_plays_it_in_every_pane(window):
     assert window.open_path(Path(DATA / "blocking.toml"))
     play_frames(window, 3)
     assert [len(snapshot.u_state) for snapshot in window.snapshots] == [7, 7, 7]
+
+
+@pytest.mark.parametrize("answer, closed", [(QMessageBox.StandardButton.Cancel, False),
+                                            (QMessageBox.StandardButton.Discard, True)])
+def test_closing_with_unsaved_edits_asks_first(window, monkeypatch, answer, closed):
+    """Closing an edited kitchen asks; Cancel keeps the window open, Discard closes it."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: answer)
+    window.editor.cores.setValue(5)
+    window.editor.apply_now()
+    window.close()
+    assert window.isVisible() != closed
+
+
+def test_splitter_positions_persist(qtbot, settings, window):
+    """The kitchens' widths come back as they were left."""
+    window.pane_row.setSizes([700, 400, 400])
+    before = window.pane_row.sizes()
+    window.close()
+    again = MainWindow(settings)
+    again.restore_settings()
+    again.choose_lesson("parallelism")
+    again.resize(window.size())
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.pane_row.sizes() == before
+    again.close()
