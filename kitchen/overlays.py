@@ -81,9 +81,8 @@ class PantryShelf(Region):
         rect = QRectF(gauge.left() - 8, gauge.center().y() - 15 * self.ui, gauge.width() + 16, 30 * self.ui)
         banner = rounded_box(rect, 8, palette.WAITING, palette.INK, self)
         banner.setZValue(5)
-        text = Label(19 * self.ui, "#FFFFFF", True, banner, max_width=rect.width() - 16)
-        text.place(rect.center().x(), rect.top() + 5 * self.ui, "centre")
-        banner.text = text
+        self.banner_text = Label(19 * self.ui, "#FFFFFF", True, banner, max_width=rect.width() - 16)
+        self.banner_text.place(rect.center().x(), rect.top() + 5 * self.ui, "centre")
         banner.setVisible(False)
         return banner
 
@@ -110,11 +109,11 @@ class PantryShelf(Region):
         self.banner.setVisible(refused > 0)
         orders = f"{palette.grouped(refused)} order{'s' if refused != 1 else ''} refused"
         if full:
-            self.banner.text.show_text(f"Pantry full — no more chefs can be hired ({orders})")
+            self.banner_text.show_text(f"Pantry full — no more chefs can be hired ({orders})")
         else:
-            self.banner.text.show_text(f"{orders} while the pantry was full; lockers are free again")
+            self.banner_text.show_text(f"{orders} while the pantry was full; lockers are free again")
         self.banner.setBrush(palette.qcolour(palette.WAITING if full else palette.ORANGE))
-        self.banner.text.setBrush(palette.qcolour("#FFFFFF" if full else palette.INK))
+        self.banner_text.setBrush(palette.qcolour("#FFFFFF" if full else palette.INK))
 
     def _fill_gauge(self, used_kib: float, full: bool) -> None:
         if not self.budget_kib:

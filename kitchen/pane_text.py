@@ -114,6 +114,8 @@ def describe_chef(snapshot: Snapshot, timeline: Timeline, kthread: int) -> str:
              f"State: {chef_state(snapshot, timeline, kthread)}"]
     if ticket >= 0:
         lines.append(f"Carries ticket {timeline.uthread_name(ticket)} (user thread): {_work(snapshot, ticket)}")
+    if snapshot.k_priority[kthread]:
+        lines.append(f"Priority seen by the kitchen manager (kernel): {int(snapshot.k_priority[kthread])}")
     return "<br>".join(lines)
 
 

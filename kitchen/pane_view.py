@@ -11,18 +11,20 @@ the view, so text and lines scale with the window.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
 from engine.timeline import (K_BLOCKED, K_EXITED, U_BLOCKED, U_FINISHED, U_KILLED, U_PARKED, U_PENDING,
-                             U_REFUSED, U_WAIT_LOCK, Snapshot, Timeline)
+                             U_REFUSED, U_STUCK, U_WAIT_LOCK, Snapshot, Timeline)
 from kitchen import palette, pane_text
 from kitchen.items import ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, svg_icon
 from kitchen.overlays import CLOSED_LOOK, FROST_LOOK, PaneOverlay, PantryShelf
-from kitchen.pane_marks import EventMarks
 from kitchen.pane_layout import DEFAULT_HEIGHT, WIDTH, PaneLayout, compute_layout, scene_height_for
+from kitchen.pane_marks import EventMarks
 from kitchen.pane_plan import Capacities, FramePlan, plan_frame
 from kitchen.tween import Pool
 
@@ -330,7 +332,7 @@ class KitchenView(QGraphicsView):
         for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(), states):
             ticket = self.tickets.items[slot]
             if ticket.uthread != key:
-                ticket.label(key, "#" + self.timeline.uthread_name(key).rsplit("#", 1)[-1])
+                ticket.label(key, _ticket_number(self.timeline.uthread_name(key)))
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait))
             ticket.set_knife(key in holders, state == U_WAIT_LOCK)
@@ -450,7 +452,14 @@ def _count(number: int, noun: str) -> str:
     return f"{palette.grouped(number)} {noun}{'' if number == 1 else 's'}"
 
 
+def _ticket_number(name: str) -> str:
+    """What fits on a ticket: ``chop #12`` → ``#12``."""
+    number = re.search(r"#(\d+)", name)
+    return f"#{number.group(1)}" if number else name[:3]
+
+
 def _countdown(state: int, wait: float) -> str:
+    """The note under a ticket: time until its I/O returns, or what holds it up."""
     if state in (U_BLOCKED, U_PARKED) and wait == wait:
         return pane_text.ms(max(0.0, wait)) if wait >= 0.5 else "<1\u00a0ms"
-    return "wait" if state == U_WAIT_LOCK else ""
+    return {U_WAIT_LOCK: "wait", U_STUCK: "stuck"}.get(state, "")

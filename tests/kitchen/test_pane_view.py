@@ -151,7 +151,7 @@ def test_pantry_full_moment(qtbot):
                                 panes=[MODELS[0]])).run_to_end()
     view = _view(qtbot, run.panes[0].timeline, 300)
     assert view.pantry.banner.isVisible()
-    assert view.pantry.banner.text.text() == "Pantry full — no more chefs can be hired (720 orders refused)"
+    assert view.pantry.banner_text.text() == "Pantry full — no more chefs can be hired (720 orders refused)"
     assert view.pantry.heading.text() == "Pantry shelf · kernel memory: 1\u202f280 lockers, 80 MiB of 80 MiB budget"
 
 
@@ -163,7 +163,7 @@ def test_pantry_banner_quietens_once_lockers_are_free(qtbot):
     later = next(t for t in np.arange(300, 2000, 10) if timeline.state_at(t).process_memory_kib[0] < 80 * 1024)
     view = _view(qtbot, timeline, later)
     assert view.pantry.banner.isVisible()
-    assert view.pantry.banner.text.text() == "720 orders refused while the pantry was full; lockers are free again"
+    assert view.pantry.banner_text.text() == "720 orders refused while the pantry was full; lockers are free again"
 
 
 def test_no_pantry_banner_while_chefs_can_be_hired(qtbot, parallelism):
