@@ -6,12 +6,12 @@ scenario (``[[locks]] shared = true``: a process-shared mutex in shared memory,
 a futex) is one object used by every process of the pane; waiting for it always
 puts the chef to sleep in the kernel, whatever the threading model.
 
-``can_progress`` answers whether a ticket could ever move again, assuming every
-ticket that can move does: it follows the wait-for graph (ticket, knife it waits
-for, holder, ...) and, for a ticket without a chef in a many-to-one or M:N
-process, the chefs that could pick it up. A cycle, a holder that does not exist
-in the knife's process (the fork() child's copy of a knife held by a parent's
-thread), or a killed holder means never.
+``movable`` answers which tickets could ever move again, assuming every ticket
+that can move does: it follows the wait-for graph (ticket, knife it waits for,
+holder, ...) and, for a ticket without a chef in a many-to-one or M:N process,
+the chefs that could pick it up. A cycle, a holder that does not exist in the
+knife's process (the fork() child's copy of a knife held by a parent's thread),
+or a killed holder means never.
 """
 
 from __future__ import annotations
@@ -89,28 +89,63 @@ def kernel_priority(chef: KernelThread) -> int:
     return best
 
 
-def can_progress(ticket: UserThread, visiting: frozenset = frozenset()) -> bool:
+def can_progress(ticket: UserThread) -> bool:
     """Whether the ticket could ever move again (False on a cycle, a missing holder or a stuck chef)."""
-    if ticket.ended or ticket in visiting:
-        return False
-    visiting = visiting | {ticket}
+    return ticket in movable([ticket])
+
+
+def chef_can_come(process: OSProcess) -> bool:
+    """Some chef of a many-to-one or M:N process is, or will be, free to take a ticket from the rail."""
+    free, asleep = _chef_needs(process)
+    return free or not movable(asleep).isdisjoint(asleep)
+
+
+def movable(tickets: list[UserThread]) -> set[UserThread]:
+    """Which of ``tickets`` (and of the tickets they wait for) could still move, if every one that can does.
+
+    A least fixpoint over the wait-for graph: a ticket moves if it is free (not waiting, and it has a
+    chef or a chef can come), or if one of the tickets it waits for moves (its knife's holder; for a
+    ticket on the rail, any ticket whose chef is asleep on a knife). Cycles never move.
+    """
+    needs: dict[UserThread, tuple[bool, list[UserThread]]] = {}
+    todo = list(tickets)
+    while todo:
+        ticket = todo.pop()
+        if ticket not in needs:
+            needs[ticket] = _needs(ticket)
+            todo += needs[ticket][1]
+    moving = {ticket for ticket, (free, _) in needs.items() if free}
+    grown = True
+    while grown:
+        grown = False
+        for ticket, (_, waits_for) in needs.items():
+            if ticket not in moving and not moving.isdisjoint(waits_for):
+                moving.add(ticket)
+                grown = True
+    return moving
+
+
+def _needs(ticket: UserThread) -> tuple[bool, list[UserThread]]:
+    """(the ticket is free to move, tickets any one of which moving would free it)."""
+    if ticket.ended:
+        return False, []
     mutex = ticket.waiting
     if mutex is not None:
-        return mutex.holder_exists() and can_progress(mutex.holder, visiting)
+        return False, [mutex.holder] if mutex.holder_exists() else []
     if ticket.chef is not None or ticket.process.bound:
-        return True
-    return chef_can_come(ticket.process, visiting)
+        return True, []
+    return _chef_needs(ticket.process)
 
 
-def chef_can_come(process: OSProcess, visiting: frozenset = frozenset()) -> bool:
-    """Some chef of a many-to-one or M:N process is, or will be, free to take a ticket from the rail."""
-    asleep_on_knives = []
+def _chef_needs(process: OSProcess) -> tuple[bool, list[UserThread]]:
+    """(a chef of the process is free or will be, the tickets whose chefs sleep on knives)."""
+    asleep = []
     for chef in process.chefs.values():
         ticket = chef.user_thread
         if ticket is None or ticket.waiting is None:
-            return True
-        asleep_on_knives.append(ticket)
-    return any(can_progress(ticket, visiting) for ticket in asleep_on_knives)
+            return True, []
+        asleep.append(ticket)
+    return False, asleep
 
 
 class Wait(NamedTuple):

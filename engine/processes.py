@@ -27,7 +27,7 @@ import numpy as np
 
 from engine.kernel import Kernel, KernelThread
 from engine.locks import (DeadlockReport, LockTable, Mutex, Wait, can_progress, chef_can_come, joins_known_deadlock,
-                          kernel_priority, wait_chain)
+                          kernel_priority, movable, wait_chain)
 from engine.signals import SignalInfo, pick_for_process, pick_for_ticket
 from engine.steps import Step
 from engine.timeline import Ev, ForkInfo, ProcessInfo
@@ -156,8 +156,10 @@ class World:
         """
         chain = wait_chain(trigger)
         announce = announce and not joins_known_deadlock(trigger)
-        for ticket in self._waiting_tickets(trigger):
-            if not ticket.ended and not can_progress(ticket):
+        candidates = self._waiting_tickets(trigger)
+        moving = movable(candidates)
+        for ticket in candidates:
+            if not ticket.ended and ticket not in moving:
                 ticket.process.strand(ticket, self.describe_wait(ticket))
         if announce:
             self.deadlocked = True
@@ -221,7 +223,8 @@ class World:
         """A new process of this pane (a fork() child is added while the pane runs)."""
         index = len(self.processes)
         if index >= len(self.timeline.processes):
-            self.timeline.add_process(ProcessInfo(name, config.model, config.io, False, parent))
+            scope = "scs" if config.bound else "pcs"
+            self.timeline.add_process(ProcessInfo(name, config.model, config.io, False, parent, scope))
         process = OSProcess(self, index, name, config, census)
         self.processes.append(process)
         return process

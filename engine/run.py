@@ -139,8 +139,9 @@ class PaneRun:
         return tuple(sorted(names))
 
     def _process_infos(self) -> list[ProcessInfo]:
-        infos = [ProcessInfo(OUR_PROCESS, self.pane.model, self.pane.io, True)]
-        infos += [ProcessInfo(n.name, n.model, "blocking", False) for n in self.scenario.neighbors]
+        infos = [ProcessInfo(OUR_PROCESS, self.pane.model, self.pane.io, True, scope=self.pane.contention_scope)]
+        infos += [ProcessInfo(n.name, n.model, "blocking", False, scope="scs" if n.model == "one-to-one" else "pcs")
+                  for n in self.scenario.neighbors]
         return infos
 
     def _make_process(self, index: int) -> OSProcess:

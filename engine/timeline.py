@@ -137,6 +137,7 @@ class ProcessInfo:
     io: str
     ours: bool
     parent: int = -1  # a fork child's parent process index
+    scope: str = ""  # "scs": every ticket has its own chef (one-to-one, M:N scs); "pcs": tickets share chefs
 
 
 class ForkInfo(NamedTuple):
