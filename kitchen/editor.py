@@ -165,6 +165,16 @@ class KitchenEditor(QWidget):
         self.tasks.verticalHeader().setVisible(False)
         self.tasks.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tasks.itemChanged.connect(self._changed)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold")
+        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.tasks, 1)
+        layout.addLayout(self._task_buttons())
+        layout.addWidget(self.problem)
+        return group
+
+    def _task_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.add_task = QPushButton("Add order")
         self.remove_task = QPushButton("Remove selected")
@@ -173,14 +183,7 @@ class KitchenEditor(QWidget):
         buttons.addWidget(self.add_task)
         buttons.addWidget(self.remove_task)
         buttons.addStretch(1)
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold")
-        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.tasks, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.problem)
-        return group
+        return buttons
 
     # --- showing a scenario --------------------------------------------------------------------
     def set_scenario(self, scenario: Scenario) -> None:

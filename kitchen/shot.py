@@ -35,8 +35,6 @@ def render(scenario_name: str, at_ms: float, size: tuple[int, int]):
     """The window showing ``scenario_name`` at ``at_ms`` (tweens settled, charts fed), as a QImage."""
     if "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
-
     from kitchen.app import make_app
     from kitchen.window import MainWindow
 
@@ -48,15 +46,22 @@ def render(scenario_name: str, at_ms: float, size: tuple[int, int]):
     window.resize(*size)
     window.show()
     window.player.stop_clock()
+    show_moment(window, at_ms)
+    image = window.grab().toImage()
+    window.close()
+    return image
+
+
+def show_moment(window, at_ms: float) -> None:
+    """Seek every pane to ``at_ms``, let the chefs finish walking, and feed the charts."""
+    from PySide6.QtWidgets import QApplication
+
     window.player.seek(at_ms)
     for _ in range(SETTLE_FRAMES):
         window.player.tick(SETTLE_DT_S)
         QApplication.processEvents()
     window.refresh_charts()
     QApplication.processEvents()
-    image = window.grab().toImage()
-    window.close()
-    return image
 
 
 def save_shot(scenario_name: str, at_ms: float, output: Path, size: tuple[int, int]) -> str | None:

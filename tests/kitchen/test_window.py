@@ -253,3 +253,21 @@ def test_splitter_positions_persist(qtbot, settings, window):
     qtbot.waitExposed(again)
     assert again.pane_row.sizes() == before
     again.close()
+
+
+def test_switching_many_to_one_to_nonblocking_io_unfreezes_it(window):
+    """With non-blocking I/O (an event loop) the single chef keeps cooking while the read waits."""
+    window.open_path(DATA / "blocking.toml")
+    window.editor.panes[1].io.setCurrentText("nonblocking")
+    window.editor.apply_now()
+    window.player.seek(125)
+    assert window.run.scenario.panes[1].io == "nonblocking"
+    assert not window.snapshots[1].frozen() and window.snapshots[1].busy_stoves == 1
+
+
+def test_one_to_one_offers_no_io_policy_and_no_chef_count(window):
+    """The editor locks I/O to blocking for one-to-one and only asks M of many-to-many."""
+    one_to_one, many_to_one, many_to_many = window.editor.panes
+    assert not one_to_one.io.isEnabled() and one_to_one.io.currentText() == "blocking"
+    assert [p.chefs.isVisibleTo(window.editor) for p in window.editor.panes] == [False, False, True]
+    assert many_to_many.chefs.value() == 4 and many_to_one.crew_note.text() == "1 chef"
