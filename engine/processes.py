@@ -139,15 +139,15 @@ class World:
 
     def inherit(self, mutex: Mutex) -> None:
         """The holder's chef borrows the priority of chefs asleep on its knives, passed along a chain of waits."""
-        holder, hops = mutex.holder, 0
-        while self.inheriting and holder is not None and holder.chef is not None and hops <= len(self.processes):
+        holder, seen = mutex.holder, set()
+        while self.inheriting and holder is not None and holder.chef is not None and holder not in seen:
+            seen.add(holder)
             chef = holder.chef
             if kernel_priority(chef) == chef.priority:
                 return
             self.retune(chef)
             next_mutex = holder.waiting if holder.in_kernel else None
             holder = next_mutex.holder if next_mutex is not None and next_mutex.inheritance else None
-            hops += 1
 
     def deadlock(self, trigger: UserThread, announce: bool = True) -> None:
         """Nothing can ever free ``trigger``: mark every ticket that can no longer move, report who waits for what.
@@ -207,8 +207,8 @@ class World:
                          tuple(ticket.child_durations[ticket.forks]), ticket.masks)
         self.next_ticket_id += 1
         ticket.forks += 1
-        child.locks = {name: m.copy_for(child, ticket, kid) for name, m in parent.locks.items() if m.owner}
-        kid.held = [child.locks[m.name] for m in ticket.held if m.owner]
+        child.locks = {name: m.copy_for(child, ticket, kid) for name, m in parent.locks.items() if m.owner is not None}
+        kid.held = [child.locks[m.name] for m in ticket.held if m.owner is not None]
         kid.ops = [Step("unlock", name=name) for name in ticket.prepared] or None
         work = sum(d for s, d in zip(kid.steps, kid.durations, strict=True) if s.kind == "cpu")
         self.timeline.describe_batch(f"{self.name(ticket.id)} (child)", kid.id, np.array([work]), single=True,
@@ -260,14 +260,6 @@ class OSProcess:
         self.children = 0
         self.live_tickets = 0  # tickets not yet ended, arrived or not
         self.terminated_by: str | None = None
-
-    @property
-    def one_to_one(self) -> bool:
-        return self.model == "one-to-one"
-
-    @property
-    def chefs_alive(self) -> int:
-        return len(self.chefs)
 
     def hire_crew(self) -> None:
         """Many-to-one and many-to-many (pcs): hire the fixed crew of chefs up front (they wait idle)."""
