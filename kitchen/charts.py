@@ -27,6 +27,7 @@ SMOOTH_SAMPLES = 240
 SMOOTH_FRACTION = 1 / 25  # moving-average window as a share of the time shown
 BUDGET_HEADROOM = 1.35  # room above the budget line for its label (use never crosses the line)
 AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
+NOISY_STEPS = 40  # more steps than this and the utilization chart adds its moving average
 PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
 
@@ -167,7 +168,7 @@ def _tick_font() -> QFont:
 
 
 class UtilizationChart(TimeChart):
-    """One kitchen's stoves busy (% of cores) over time: the raw steps, filled, and a moving average."""
+    """One kitchen's stoves busy (% of cores) over time: the steps, filled, and a moving average when noisy."""
 
     def __init__(self, colour: str, parent: QWidget | None = None) -> None:
         super().__init__("Stoves busy", parent=parent)
@@ -179,7 +180,10 @@ class UtilizationChart(TimeChart):
         times, busy = step_until(timeline.busy, playhead_ms)
         percent = busy * (100.0 / timeline.cores)
         self.raw.setData(*binned_steps(times, percent))
-        self.smooth.setData(*moving_average(times, percent, max(playhead_ms * SMOOTH_FRACTION, 1.0)))
+        noisy = len(times) > NOISY_STEPS
+        self.smooth.setVisible(noisy)
+        if noisy:
+            self.smooth.setData(*moving_average(times, percent, max(playhead_ms * SMOOTH_FRACTION, 1.0)))
         busy_now = f"{int(busy[-1])} of {timeline.cores}"
         self.set_caption(f"Stoves busy: <b>{busy_now}</b>", f"Busy: <b>{busy_now}</b>")
         self.follow(playhead_ms)

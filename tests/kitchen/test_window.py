@@ -271,3 +271,14 @@ def test_one_to_one_offers_no_io_policy_and_no_chef_count(window):
     assert not one_to_one.io.isEnabled() and one_to_one.io.currentText() == "blocking"
     assert [p.chefs.isVisibleTo(window.editor) for p in window.editor.panes] == [False, False, True]
     assert many_to_many.chefs.value() == 4 and many_to_one.crew_note.text() == "1 chef"
+
+
+def test_the_moving_average_appears_only_for_a_noisy_kitchen(window):
+    """Parallelism's steady 8 of 8 needs no smoothing line; the 1 000-order kitchen's flicker gets one."""
+    play_frames(window, 30)
+    window.refresh_charts()
+    assert not window.columns[0].charts.utilization.smooth.isVisible()
+    window.player.pause()
+    window.open_path(DATA / "busy.toml")
+    window.player.seek(2000)
+    assert window.columns[2].charts.utilization.smooth.isVisible()
