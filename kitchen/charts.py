@@ -3,7 +3,10 @@
 Every chart reads a pane's Timeline metric ``Series`` (step functions) up to
 the playhead, so the charts never show the future and agree with the CLI's
 numbers. Plot items are created once and fed with ``setData``; the window
-calls ``refresh`` at 10–20 Hz, not every frame. The x axis is simulated time
+calls ``refresh`` at 10–20 Hz, not every frame. Long series are drawn one
+value per time bin (the exact mean, or the peak), so drawing stays cheap and the
+curve still ends at the playhead (pyqtgraph's own peak downsampling drops a
+series' last points, which hid the end of a run). The x axis is simulated time
 from 0 to the playhead, so the curves grow as the kitchen plays.
 """
 
@@ -44,14 +47,30 @@ def as_steps(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.repeat(times, 2)[1:], np.repeat(values, 2)[:-1]
 
 
-def binned_steps(times: np.ndarray, values: np.ndarray, bins: int = SMOOTH_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
-    """Steps to draw: the series itself, or when it has more steps than pixels, the exact mean per time bin."""
+def binned_steps(times: np.ndarray, values: np.ndarray, bins: int = SMOOTH_SAMPLES,
+                 peak: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Steps to draw: the series itself, or when it has more steps than bins, one value per time bin.
+
+    Each bin shows the exact time-weighted mean (utilization) or, with ``peak``, the highest value
+    reached in it (memory, counts), so nothing is lost: the last bin ends exactly at the playhead.
+    """
     if len(times) <= bins:
         return as_steps(times, values)
-    integral = _integral(times, values)
     edges = np.linspace(0.0, times[-1], bins + 1)
-    means = np.diff(np.interp(edges, times, integral)) / np.diff(edges)
-    return as_steps(edges, np.append(means, means[-1]))
+    per_bin = _bin_peaks(times, values, edges) if peak else _bin_means(times, values, edges)
+    return as_steps(edges, np.append(per_bin, per_bin[-1]))
+
+
+def _bin_means(times: np.ndarray, values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    return np.diff(np.interp(edges, times, _integral(times, values))) / np.diff(edges)
+
+
+def _bin_peaks(times: np.ndarray, values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Max of the steps overlapping each bin [edges[i], edges[i+1])."""
+    active = np.clip(np.searchsorted(times, edges, side="right") - 1, 0, None)  # step in force at each edge
+    peaks = np.maximum.reduceat(values, active[:-1])
+    starts_inside = times[active[1:]] < edges[1:]
+    return np.where(starts_inside, np.maximum(peaks, values[active[1:]]), peaks)
 
 
 def _integral(times: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -106,7 +125,6 @@ class TimeChart(QWidget):
         item.setMouseEnabled(x=False, y=False)
         item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
         item.setClipToView(True)
-        item.setDownsampling(auto=True, mode="peak")
         for side, label in (("left", y_label), ("bottom", x_label)):
             if label:
                 item.setLabel(side, label, color=INK)
@@ -210,7 +228,7 @@ class MemoryChart(TimeChart):
     def refresh(self, timeline, playhead_ms: float) -> None:
         times, kib = step_until(timeline.kernel_memory_kib, playhead_ms)
         mib = kib / 1024.0
-        self.used.setData(*as_steps(times, mib))
+        self.used.setData(*binned_steps(times, mib, peak=True))
         chefs = int(kib[-1]) // timeline.kernel_thread_kib
         budget = self.budget.value()
         lockers = int(budget * 1024) // timeline.kernel_thread_kib
@@ -283,7 +301,7 @@ class CompletedChart(TimeChart):
         done = []
         for line, timeline in zip(self.lines, timelines):
             times, completed = step_until(timeline.completed, playhead_ms)
-            line.setData(*as_steps(times, completed))
+            line.setData(*binned_steps(times, completed, peak=True))
             done.append(f"{int(completed[-1])}")
         parts = " &nbsp; ".join(map(coloured, self.labels, self.colours, done))
         short = " &nbsp; ".join(map(coloured, [""] * len(done), self.colours, done))

@@ -43,3 +43,12 @@ def test_binned_steps_keep_short_series_and_average_long_ones():
     x, y = binned_steps(times, values)
     assert len(x) == 2 * 241 - 1
     assert np.mean(y[1::2][:-1]) == pytest.approx(50.0, abs=0.5)
+
+
+def test_peak_bins_keep_every_spike_and_the_end():
+    """A 1 ms spike to 9 inside a long run of 1s shows in its bin, and the curve ends at the playhead."""
+    times = np.concatenate((np.arange(0.0, 1000.0), [1000.0, 1001.0, 5000.0]))
+    values = np.concatenate((np.ones(1000), [9.0, 1.0, 1.0]))
+    x, y = binned_steps(times, values, bins=100, peak=True)
+    assert x[-1] == 5000.0 and y[-1] == 1.0
+    assert y.max() == 9.0 and np.count_nonzero(y == 9.0) == 2  # one bin (drawn as two corners)
