@@ -117,8 +117,15 @@ def lean(analysis) -> None:
     dropped = [entry for entry in analysis.binaries if not keeps(entry[0])]
     analysis.binaries = _without_orphans([entry for entry in analysis.binaries if keeps(entry[0])], dropped)
     removed = before - {entry[0] for entry in analysis.binaries}
-    analysis.datas = [entry for entry in analysis.datas
-                      if keeps(entry[0]) and not (entry[2] == "SYMLINK" and entry[1] in removed)]
+    analysis.datas = [entry for entry in analysis.datas if keeps(entry[0]) and not _left_behind(entry, removed)]
+
+
+def _left_behind(entry: tuple, removed: set[str]) -> bool:
+    """A link to a removed library, or a file of a macOS framework (``QtNetwork.framework/``) whose library went."""
+    if entry[2] == "SYMLINK" and entry[1] in removed:
+        return True
+    frameworks = {name.split(".framework/")[0] + ".framework/" for name in removed if ".framework/" in name}
+    return any(entry[0].startswith(framework) for framework in frameworks)
 
 
 def _strippable(entry: tuple) -> bool:

@@ -59,3 +59,18 @@ def test_vendored_wheel_libraries_are_not_stripped():
     assert lean._strippable(("libpython3.11.so.1.0", "", "BINARY"))
     assert not lean._strippable(("assets/lessons/parallelism.toml", "", "DATA"))
 
+
+
+def test_a_dropped_macos_framework_leaves_nothing_behind(monkeypatch):
+    """On macOS a framework whose library goes takes its Info.plist and links with it; others stay."""
+    network = "PySide6/Qt/lib/QtNetwork.framework"
+    analysis = type("Analysis", (), {})()
+    analysis.binaries = [(f"{network}/Versions/A/QtNetwork", "", "BINARY"),
+                         ("PySide6/Qt/plugins/tls/libqopensslbackend.dylib", "", "BINARY"),
+                         ("PySide6/Qt/lib/QtCore.framework/Versions/A/QtCore", "", "BINARY")]
+    analysis.datas = [(f"{network}/Resources/Info.plist", "", "DATA"),
+                      ("PySide6/Qt/lib/QtCore.framework/Resources/Info.plist", "", "DATA")]
+    monkeypatch.setattr(lean, "_needs", lambda entry: {"qtnetwork"} if "tls" in entry[0] else set())
+    lean.lean(analysis)
+    assert [entry[0] for entry in analysis.binaries] == ["PySide6/Qt/lib/QtCore.framework/Versions/A/QtCore"]
+    assert [entry[0] for entry in analysis.datas] == ["PySide6/Qt/lib/QtCore.framework/Resources/Info.plist"]
