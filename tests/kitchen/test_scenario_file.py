@@ -1,6 +1,8 @@
 """Saving kitchens as TOML: what is written loads back unchanged."""
 
-from engine.assets import resolve_scenario
+import pytest
+
+from engine.assets import lesson_names, resolve_scenario
 from engine.scenario import load_scenario, parse_scenario
 from kitchen.scenario_file import save_scenario, scenario_to_toml
 from tests.kitchen.conftest import DATA
@@ -30,9 +32,10 @@ steps = ["cpu 100000"]
 """
 
 
-def test_the_parallelism_lesson_round_trips():
-    """The shipped lesson, written and read back, is the same scenario."""
-    lesson = load_scenario(resolve_scenario("parallelism"))
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_round_trips(name):
+    """Each shipped lesson (with its steps and predictions), written and read back, is the same scenario."""
+    lesson = load_scenario(resolve_scenario(name))
     assert parse_scenario(scenario_to_toml(lesson)) == lesson
 
 
