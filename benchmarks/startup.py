@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app, minimal = build(args.reuse)
     times = measure({"app": [str(app), "--first-paint"], "minimal": [str(minimal)]}, args.runs)
-    sizes = {name: _build_script().folder_bytes(path.parent) / 1e6 for name, path in (("app", app), ("minimal", minimal))}
+    folder_bytes = _build_script().folder_bytes
+    sizes = {name: folder_bytes(path.parent) / 1e6 for name, path in (("app", app), ("minimal", minimal))}
     result = {
         "app_first_paint_ms": summary(times["app"]),
         "minimal_window_first_paint_ms": summary(times["minimal"]),

@@ -59,8 +59,8 @@ def render_icons(folder: Path) -> Path:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtSvg import QSvgRenderer
 
-    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 (Qt needs one while painting)
-    renderer = QSvgRenderer(str(ICON_SVG))
+    app = QGuiApplication.instance() or QGuiApplication([])  # Qt paints only with an application object
+    renderer = QSvgRenderer(str(ICON_SVG), app)
     scalable = folder / "hicolor" / "scalable" / "apps"
     scalable.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ICON_SVG, scalable / ICON_SVG.name)

@@ -4,7 +4,7 @@ Imported by ``thread-kitchen.spec`` and by the startup benchmark's minimal
 window (``minimal-window.spec``), so both bundles are built with the same
 excludes and the startup ratio compares the apps, not the packaging.
 
-Three kinds of excludes:
+What goes:
 
 * ``EXCLUDED_MODULES``: Python packages never imported by the app (optional
   pyqtgraph backends, unused Qt bindings, development tools).
@@ -13,6 +13,9 @@ Three kinds of excludes:
   so the same table works on Linux, Windows and macOS).
 * the shared libraries only the dropped plugins needed (found from their
   link-time dependencies), and Qt's translations (the app's text is English).
+
+``stripped`` then removes symbol tables from the Linux binaries (Python's own
+library alone shrinks from 23 to 6 MB).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ KEPT_PLUGINS: dict[str, set[str] | None] = {
     "imageformats": {"qsvg"},  # PNG is built into QtGui
     "styles": ALL,  # Windows and macOS native styles
 }
+
 
 def _base_name(file_name: str) -> str:
     """``libqxcb.so`` / ``qxcb.dll`` / ``libQt6Core.so.6`` → ``qxcb`` / ``qxcb`` / ``Qt6Core``."""
