@@ -37,6 +37,8 @@ MOMENTS = {
     "deadlock": "nothing can ever cook again",
     "end": "the run ends (all done, stuck, or the scenario's duration reached)",
 }
+COURSE = ("parallelism", "memory", "blocking", "nonblocking-io", "activations", "many-to-many", "fairness",
+          "priority-inversion", "signals", "fork", "event-loop", "web-server", "ui-responsiveness")
 LATEST_OF_PANES = ("all finished", "end")  # without a pane: when every pane got there
 SIGNAL_KINDS = frozenset({"signal", "alarm", "deliver"})
 FORK_KINDS = frozenset({"fork"})
@@ -196,6 +198,12 @@ def _frozen(state: KitchenState) -> bool:
     if not chefs.any() or not (state.k_state[:nk][chefs] == KState.BLOCKED).all():
         return False
     return bool(((state.u_process[:nu] == 0) & (state.u_state[:nu] == UState.READY)).any())
+
+
+def course_order(names: list[str]) -> list[str]:
+    """Lesson names in teaching order (the seed's order); lessons not in the course follow, sorted."""
+    rank = {name: index for index, name in enumerate(COURSE)}
+    return sorted(names, key=lambda name: (rank.get(name, len(COURSE)), name))
 
 
 def our_ticket_count(scenario) -> int:

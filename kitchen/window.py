@@ -32,6 +32,7 @@ from kitchen.editor import KitchenEditor
 from kitchen.legend import legend_html
 from kitchen.pane_view import KitchenView
 from kitchen.player import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, Player
+from kitchen.presenter import LessonMode
 from kitchen.scenario_file import save_scenario
 from kitchen.speed import SpeedControl, format_ms
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_status_bar()
         self._connect_player()
+        self.lesson_mode = LessonMode(self)  # guided lessons, caption strip, scrubber, presenter mode (F11)
         self.resize(1600, 900)
 
     # --- layout ----------------------------------------------------------------------------------

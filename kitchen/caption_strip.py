@@ -1,0 +1,149 @@
+"""The caption strip at the bottom of the window: the lesson step's caption, big, and live narration.
+
+``CaptionStrip`` shows, from a ``LessonState``: the explanation (intro), a
+prediction question with its choices (before a step plays), or the step's
+caption with the answer revealed (at the step's moment). Under it one
+narration line, fed by ``NarrationFeed``, which runs ``engine.narration`` over
+every pane as the playhead moves and lets through at most one line per
+``NARRATION_GAP_S`` seconds of wall time at the current speed.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from engine.narration import Line, PaneMemory, Throttle, narrate, pick
+from kitchen import palette
+from kitchen.lesson_player import AT, INTRO, LessonState
+
+NARRATION_GAP_S = 1.5
+LETTERS = "ABCDEF"
+SIZES = {False: (11, 16, 12), True: (20, 34, 22)}  # (heading, caption, narration) points: window, presenter
+
+
+class NarrationFeed:
+    """Narrates every pane of a run as the playhead moves forward; starts afresh after a rewind."""
+
+    def __init__(self) -> None:
+        self.timelines: list = []
+        self.names: list[str] = []
+        self._reset(0.0)
+
+    def set_run(self, run, names: list[str]) -> None:
+        self.timelines = [pane.timeline for pane in run.panes] if run is not None else []
+        self.names = names
+        self._reset(0.0)
+
+    def _reset(self, t_ms: float) -> None:
+        self.memories = [PaneMemory() for _ in self.timelines]
+        self.throttle = Throttle()
+        self.last_t = t_ms if t_ms > 0.0 else -1.0  # -1: the events at 0 ms are still to be told
+
+    def update(self, t_ms: float, speed_ms_per_s: float) -> Line | None:
+        """The line to show now (or None): narrates events since the last call, throttled."""
+        if t_ms < self.last_t:
+            self._catch_up(t_ms)
+            return None
+        lines = []
+        for pane, timeline in enumerate(self.timelines):
+            told, self.memories[pane] = narrate(timeline, self.last_t, t_ms, self.memories[pane], pane,
+                                                self.names[pane])
+            lines += told
+        self.last_t = t_ms
+        line, self.throttle = pick(self.throttle, lines, t_ms, NARRATION_GAP_S * speed_ms_per_s)
+        return line
+
+    def _catch_up(self, t_ms: float) -> None:
+        """After a rewind or a jump, remember what happened up to ``t_ms`` without telling it."""
+        self._reset(t_ms)
+        for pane, timeline in enumerate(self.timelines):
+            _, self.memories[pane] = narrate(timeline, -1.0, t_ms, PaneMemory(), pane, self.names[pane])
+
+
+class CaptionStrip(QFrame):
+    """The strip under the kitchens: lesson heading, the big caption or question, and one narration line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caption strip")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.heading = self._label(palette.MUTED_INK)
+        self.caption = self._label(palette.INK)
+        self.narration = self._label(palette.MUTED_INK)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 8)
+        for label in (self.heading, self.caption, self.narration):
+            layout.addWidget(label)
+        self.presenter = False
+        self.set_presenter(False)
+
+    def _label(self, colour: str) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setStyleSheet(f"color: {colour}")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        return label
+
+    def set_presenter(self, on: bool) -> None:
+        """Projector sizes: the caption readable from the back row."""
+        self.presenter = on
+        heading, caption, narration = SIZES[on]
+        for label, points, bold in ((self.heading, heading, True), (self.caption, caption, False),
+                                    (self.narration, narration, False)):
+            font = palette.scene_font(1)
+            font.setPointSizeF(points)
+            font.setBold(bold)
+            label.setFont(font)
+        self.setStyleSheet(f"#caption\\ strip {{ background: {palette.PAPER}; border-top: "
+                           f"{3 if on else 1}px solid {palette.REGION_EDGE} }}")
+
+    def show_lesson(self, state: LessonState | None, title: str, hint: str) -> None:
+        """Show a guided lesson's state, or (None) just the kitchen's title and a hint."""
+        if state is None:
+            self.heading.setText(html.escape(title))
+            self.caption.setText(f"<span style='color:{palette.MUTED_INK}'>{html.escape(hint)}</span>")
+            return
+        where = "Introduction" if state.phase == INTRO else f"Step {state.index + 1} of {state.count}"
+        self.heading.setText(f"{html.escape(title)} · {where}")
+        self.caption.setText(caption_html(state))
+
+    def show_narration(self, line: Line | None, pane_name: str = "", colour: str = palette.INK) -> None:
+        """One narration line, marked with the pane it is about; None keeps the current line."""
+        if line is None:
+            return
+        self.narration.setText(f"<b style='color:{colour}'>{html.escape(pane_name)}:</b> {html.escape(line.text)}")
+
+    def clear_narration(self) -> None:
+        self.narration.setText("")
+
+
+def caption_html(state: LessonState) -> str:
+    """The big text for a lesson state: explanation, question and choices, or caption and answer."""
+    step = state.step
+    if state.phase == INTRO or step is None:
+        return f"{html.escape(' '.join(state.lesson.explanation.split()))}<br><i>Press → to begin.</i>"
+    parts = [f"<b>{html.escape(step.caption)}</b>"] if state.phase == AT else []
+    if step.predict is not None:
+        parts.append(_prediction_html(step.predict, state.revealed))
+    elif state.phase != AT:
+        parts.append("<i>Watch the kitchens… (→ jumps to the moment)</i>")
+    return "<br>".join(parts)
+
+
+def _prediction_html(predict, revealed: bool) -> str:
+    choices = []
+    for index, choice in enumerate(predict.choices):
+        text = f"{LETTERS[index]}) {html.escape(choice)}"
+        if revealed and index == predict.answer:
+            text = f"<b style='color:{palette.BLUISH_GREEN}'>✓ {text}</b>"
+        elif revealed:
+            text = f"<span style='color:{palette.MUTED_INK}'>{text}</span>"
+        choices.append(text)
+    question = f"<b>Predict:</b> {html.escape(predict.question)}"
+    answer = f"<br><b>Why:</b> {html.escape(predict.reveal)}" if revealed else "<br><i>Press → to find out.</i>"
+    return f"{question}<br>{'&nbsp;&nbsp;&nbsp;'.join(choices)}{answer}"

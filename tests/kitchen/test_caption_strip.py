@@ -1,0 +1,71 @@
+"""The caption strip: explanation, question, caption and answer in big type; narration that survives rewinds."""
+
+from PySide6.QtGui import QTextDocumentFragment
+
+from engine.assets import resolve_scenario
+from engine.run import ScenarioRun
+from engine.scenario import load_scenario
+from kitchen.caption_strip import CaptionStrip, NarrationFeed, caption_html
+from kitchen.lesson_player import AT, INTRO, TOWARD, LessonState
+
+
+def _lesson(name: str = "blocking"):
+    return load_scenario(resolve_scenario(name)).lesson
+
+
+def _plain(html: str) -> str:
+    return QTextDocumentFragment.fromHtml(html).toPlainText()
+
+
+def test_the_intro_shows_the_explanation(qapp):
+    """Before the first step the strip explains the lesson and says how to begin."""
+    text = _plain(caption_html(LessonState(_lesson(), -1, INTRO)))
+    assert text.startswith("A bake ticket cooks for 0.2 s") and text.endswith("Press → to begin.")
+
+
+def test_a_question_shows_its_choices_but_not_the_answer(qapp):
+    """Heading for step 3: the question and lettered choices, no tick, no 'Why'."""
+    text = _plain(caption_html(LessonState(_lesson(), 2, TOWARD)))
+    assert "Predict: The many-to-one bake ticket is about to go to the oven." in text
+    assert "A) They cook on the other stoves" in text and "C) They all stop until the oven is done" in text
+    assert "✓" not in text and "Why:" not in text
+
+
+def test_at_the_moment_the_caption_and_the_answer_are_shown(qapp):
+    """At step 3's moment: its caption, the right choice ticked, and why."""
+    text = _plain(caption_html(LessonState(_lesson(), 2, AT)))
+    assert text.startswith("Many-to-one: the only chef waits at the oven (blocked in read).")
+    assert "✓ C) They all stop until the oven is done" in text
+    assert "Why: The kernel put the only chef (kernel thread) to sleep." in text
+
+
+def test_presenter_sizes_are_readable_from_the_back(qtbot):
+    """The caption grows from 16 pt to 34 pt in presenter mode."""
+    strip = CaptionStrip()
+    qtbot.addWidget(strip)
+    assert strip.caption.font().pointSizeF() == 16
+    strip.set_presenter(True)
+    assert strip.caption.font().pointSizeF() == 34
+
+
+def test_narration_feed_tells_each_line_once_and_catches_up_after_a_rewind():
+    """Played forward the feed tells the freeze; after a rewind it tells it again, but not what came before."""
+    run = ScenarioRun(load_scenario(resolve_scenario("blocking"))).run_to_end()
+    feed = NarrationFeed()
+    feed.set_run(run, ["one-to-one", "many-to-one", "many-to-many"])
+    told = _play(feed, 0.0, 1500.0)
+    assert any("the whole many-to-one kitchen stops" in text for text in told)
+    assert feed.update(100.0, 1000.0) is None  # a rewind: nothing told, memory rebuilt up to 100 ms
+    again = _play(feed, 100.0, 1500.0)
+    assert any("the whole many-to-one kitchen stops" in text for text in again)
+    assert not any("Chef 1 hired" in text for text in again)  # already told before 100 ms
+
+
+def _play(feed: NarrationFeed, start: float, end: float, frame_ms: float = 50.0) -> list[str]:
+    told, t = [], start
+    while t < end:
+        t += frame_ms
+        line = feed.update(t, 500.0)
+        if line is not None:
+            told.append(line.text)
+    return told

@@ -1,0 +1,88 @@
+"""Presenter mode and spotlight: full screen, projector sizes, keyboard only, dimmed panes."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+
+def _dimmed(window) -> list[bool]:
+    return [dimmer.isVisible() for dimmer in window.lesson_mode.dimmers]
+
+
+@pytest.fixture
+def presenting(window):
+    window.choose_lesson("blocking")
+    window.player.pause()
+    window.lesson_mode.set_presenter(True)
+    yield window
+    window.lesson_mode.set_presenter(False)
+
+
+def test_f11_toggles_presenter_mode(window, qtbot):
+    """F11: full screen, no menus, toolbar, status bar or comparison charts, large caption; F11 again restores."""
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    mode = window.lesson_mode
+    assert mode.presenting and window.isFullScreen()
+    assert window.menuBar().isHidden() and window.toolbar.isHidden() and window.statusBar().isHidden()
+    assert window.compare_row.isHidden()
+    assert mode.strip.presenter and mode.strip.caption.font().pointSizeF() >= 30
+    assert mode.lesson_player.active
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not mode.presenting and not window.isFullScreen()
+    assert not window.menuBar().isHidden() and not window.compare_row.isHidden()
+    assert mode.strip.caption.font().pointSizeF() < 20
+
+
+def test_escape_leaves_presenter_mode_and_keeps_hidden_docks_hidden(presenting, qtbot):
+    """Esc restores the window as it was; docks hidden before stay hidden."""
+    qtbot.keyClick(presenting, Qt.Key.Key_Escape)
+    assert not presenting.lesson_mode.presenting
+    assert all(dock.isHidden() for dock in presenting.findChildren(QDockWidget))
+
+
+def test_presenter_mode_enlarges_every_kitchen(presenting):
+    """Each KitchenView is switched to presenter sizes (and back)."""
+    assert all(column.view.layout_.ui > 1.0 for column in presenting.columns)
+    presenting.lesson_mode.set_presenter(False)
+    assert all(column.view.layout_.ui == 1.0 for column in presenting.columns)
+
+
+def test_a_whole_lesson_runs_from_the_keyboard_in_presenter_mode(presenting, qtbot):
+    """R, then → until the last step: every step is reached, each pane spotlit as the script says."""
+    qtbot.keyClick(presenting, Qt.Key.Key_R)
+    spotlit = []
+    for _ in range(12):
+        qtbot.keyClick(presenting, Qt.Key.Key_Right)
+        state = presenting.lesson_mode.lesson_player.state
+        if state.phase == "at":
+            spotlit.append((state.index, presenting.lesson_mode.spotlit))
+    assert spotlit == [(0, 0), (1, 2), (2, 1), (3, 1), (4, 1)]
+
+
+def test_number_keys_spotlight_a_pane_and_dim_the_others(window, qtbot):
+    """2 dims panes 1 and 3; 2 again clears; 3 then 0 clears too."""
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    assert _dimmed(window) == [True, False, True]
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    assert _dimmed(window) == [False, False, False]
+    qtbot.keyClick(window, Qt.Key.Key_3)
+    assert _dimmed(window) == [True, True, False]
+    qtbot.keyClick(window, Qt.Key.Key_0)
+    assert _dimmed(window) == [False, False, False]
+
+
+def test_a_dimmer_covers_its_kitchen_exactly(window, qtbot):
+    """The veil over a dimmed pane has that pane's size and place."""
+    qtbot.keyClick(window, Qt.Key.Key_1)
+    column, dimmer = window.columns[2], window.lesson_mode.dimmers[2]
+    assert dimmer.size() == column.size()
+    assert dimmer.mapToGlobal(dimmer.rect().topLeft()) == column.mapToGlobal(column.rect().topLeft())
+
+
+def test_plus_and_minus_change_the_speed(presenting, qtbot):
+    """+ doubles and - halves the speed, also in presenter mode."""
+    speed = presenting.player.speed
+    qtbot.keyClick(presenting, Qt.Key.Key_Plus)
+    assert presenting.player.speed == 2 * speed
+    qtbot.keyClick(presenting, Qt.Key.Key_Minus)
+    assert presenting.player.speed == speed
