@@ -37,6 +37,7 @@ class Player(QObject):
     playing_changed = Signal(bool)
     speed_changed = Signal(float)
     ended = Signal(float)  # the run ended and the playhead reached its end (simulated ms)
+    failed = Signal(str)  # the engine raised while computing ahead; playing has stopped
 
     def __init__(self, run=None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,7 +75,11 @@ class Player(QObject):
     def tick(self, dt_s: float) -> None:
         """One frame: advance the playhead when playing, then tell the views (tests call this directly)."""
         if self.playing and self.run is not None:
-            self._play_for(dt_s)
+            try:
+                self._play_for(dt_s)
+            except Exception as error:  # noqa: BLE001 - the frame clock is the boundary: stop and tell, never crash
+                self.pause()
+                self.failed.emit(f"{type(error).__name__}: {error}")
         self.frame.emit(dt_s)
 
     def _play_for(self, dt_s: float) -> None:

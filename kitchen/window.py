@@ -345,6 +345,7 @@ class MainWindow(QMainWindow):
         self.player.playing_changed.connect(self._on_playing_changed)
         self.player.speed_changed.connect(self._on_speed_changed)
         self.player.ended.connect(self._on_ended)
+        self.player.failed.connect(self._on_failed)
 
     def _on_frame(self, dt_s: float) -> None:
         for column in self.columns:
@@ -407,6 +408,10 @@ class MainWindow(QMainWindow):
     def _on_ended(self, t_ms: float) -> None:
         self.refresh_charts()
         self.statusBar().showMessage(f"Run ended at {format_ms(t_ms)}. Press Space to play it again.")
+
+    def _on_failed(self, message: str) -> None:
+        self.statusBar().showMessage("The simulation stopped: see the message.")
+        self._show_error("The simulation stopped", f"The engine failed while computing ahead:\n{message}")
 
     def _scale_speed(self, factor: float) -> None:
         self.player.set_speed(self.player.speed * factor)

@@ -282,3 +282,17 @@ def test_the_moving_average_appears_only_for_a_noisy_kitchen(window):
     window.open_path(DATA / "busy.toml")
     window.player.seek(2000)
     assert window.columns[2].charts.utilization.smooth.isVisible()
+
+
+def test_an_engine_failure_stops_playing_and_is_shown(window, monkeypatch):
+    """If the engine raises while computing ahead, playing stops and the message is shown once."""
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+
+    def broken_advance(until_ms, max_events=None):
+        raise RuntimeError("kitchen on fire")
+
+    monkeypatch.setattr(window.run, "advance", broken_advance)
+    play_frames(window, 5)
+    assert not window.player.playing
+    assert len(shown) == 1 and "RuntimeError: kitchen on fire" in shown[0]
