@@ -19,6 +19,7 @@ TWEEN_MS = 200.0  # an item covers ~95 % of the way to its target in this time
 _TAU_S = TWEEN_MS / 1000 / 3
 _SETTLED = 0.25  # scene units: closer than this counts as arrived
 _LEAVE_S = 0.45  # a leaving item is hidden after this long even if not at the exit
+MAX_LEAVING = 6  # walking to the exit at once; more leavers just vanish (a busy kitchen stays legible)
 
 
 class Pool:
@@ -33,17 +34,22 @@ class Pool:
         self.slot_of: dict[int, int] = {}
         self.free = list(range(size - 1, -1, -1))
         self.leaving: dict[int, float] = {}
+        self._vacated: set[int] = set()  # freed this frame but still shown: reused without a hide/show flicker
         self.moved = 0
         for item in self.items:
             item.show_if(False)
 
     def release_except(self, wanted: set[int], exit_xy: Callable[[int], tuple[float, float] | None]) -> None:
-        """Let go of entities not in ``wanted``: walk to ``exit_xy(key)`` then vanish, or vanish now (None)."""
+        """Let go of entities not in ``wanted``: walk to ``exit_xy(key)`` then vanish, or vanish now (None).
+
+        At most ``MAX_LEAVING`` walk at once; the others vanish at once.
+        """
         for key in [key for key in self.slot_of if key not in wanted]:
             slot = self.slot_of.pop(key)
-            exit_to = exit_xy(key)
+            exit_to = exit_xy(key) if len(self.leaving) < MAX_LEAVING else None
             if exit_to is None:
-                self._hide(slot)
+                self._free(slot)
+                self._vacated.add(slot)
             else:
                 self.target[slot] = exit_to
                 self.leaving[slot] = _LEAVE_S
@@ -57,6 +63,9 @@ class Pool:
                 slot = self._take(key, spawn_xy(key))
             slots.append(slot)
             self.target[slot] = target
+        for slot in self._vacated:
+            self.items[slot].show_if(False)
+        self._vacated.clear()
         return slots
 
     def _take(self, key: int, spawn: tuple[float, float]) -> int:
@@ -67,6 +76,7 @@ class Pool:
         item = self.items[slot]
         item.setPos(*spawn)
         item.show_if(True)
+        self._vacated.discard(slot)
         return slot
 
     def _steal_leaver(self) -> int:
@@ -74,10 +84,13 @@ class Pool:
         del self.leaving[slot]
         return slot
 
-    def _hide(self, slot: int) -> None:
-        self.items[slot].show_if(False)
+    def _free(self, slot: int) -> None:
         self.key[slot] = -1
         self.free.append(slot)
+
+    def _hide(self, slot: int) -> None:
+        self.items[slot].show_if(False)
+        self._free(slot)
 
     def position_of(self, key: int) -> tuple[float, float] | None:
         slot = self.slot_of.get(key)

@@ -17,6 +17,7 @@ from engine.timeline import Ev, KState, UState
 from kitchen.items import ChefItem, StoveItem, TicketItem
 from kitchen.pane_layout import MAX_HEIGHT, MIN_HEIGHT, compute_layout
 from kitchen.pane_view import KitchenView
+from kitchen.tween import MAX_LEAVING, Pool
 
 MODELS = [{"model": "one-to-one"}, {"model": "many-to-one"}, {"model": "many-to-many", "kernel_threads": 4}]
 
@@ -364,3 +365,13 @@ def test_hovering_a_stove_shows_its_tooltip(qtbot, parallelism):
     assert view.viewportEvent(event)
     assert QToolTip.text().startswith("<b>Stove 1</b> — CPU core 1")
     QToolTip.hideText()
+
+
+def test_only_a_few_leave_by_the_door_at_once(qtbot):
+    """When many tickets finish in one frame only MAX_LEAVING walk to the door; the rest vanish at once."""
+    pool = Pool([ChefItem(slot, 40, 1.0) for slot in range(20)])
+    pool.place(np.arange(20), np.zeros((20, 2)), lambda key: (0.0, 0.0))
+    pool.release_except(set(), lambda key: (500.0, 500.0))
+    pool.place(np.arange(0), np.zeros((0, 2)), lambda key: (0.0, 0.0))
+    assert len(pool.leaving) == MAX_LEAVING
+    assert sum(item.isVisible() for item in pool.items) == MAX_LEAVING
