@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen, QRadialGradient
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtSvgWidgets import QGraphicsSvgItem
@@ -317,7 +317,3 @@ class Region(QGraphicsPathItem):
 
     def set_note(self, text: str) -> None:
         self.note.show_text(text)
-
-
-def point(x: float, y: float) -> QPointF:
-    return QPointF(float(x), float(y))
