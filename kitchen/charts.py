@@ -31,6 +31,7 @@ SMOOTH_FRACTION = 1 / 25  # moving-average window as a share of the time shown
 BUDGET_HEADROOM = 1.35  # room above the budget line for its label (use never crosses the line)
 AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 NOISY_STEPS = 40  # more steps than this and the utilization chart adds its moving average
+PERCENT_TOP = 115  # room above 100 % so its tick label shows
 PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
 
@@ -190,8 +191,8 @@ class UtilizationChart(TimeChart):
 
     def __init__(self, colour: str, parent: QWidget | None = None) -> None:
         super().__init__("Stoves busy", parent=parent)
-        self.set_y_range(105, PERCENT_TICKS)
-        self.raw = self.line(colour, 1, fill=True)
+        self.set_y_range(PERCENT_TOP, PERCENT_TICKS)
+        self.raw = self.line(colour, 2, fill=True)
         self.smooth = self.line(INK, 2.5, style=Qt.PenStyle.DashLine)
 
     def refresh(self, timeline, playhead_ms: float) -> None:
@@ -265,7 +266,7 @@ class ComparisonChart(TimeChart):
 
     def __init__(self, colours: list[str], labels: list[str], parent: QWidget | None = None) -> None:
         super().__init__("Stoves busy", x_label="simulated ms", parent=parent)
-        self.set_y_range(105, PERCENT_TICKS)
+        self.set_y_range(PERCENT_TOP, PERCENT_TICKS)
         self.colours, self.labels = colours, labels
         self.lines = [self.line(colour, 3) for colour in colours]
 
