@@ -40,8 +40,6 @@ MOMENTS = {
 COURSE = ("parallelism", "memory", "blocking", "nonblocking-io", "activations", "many-to-many", "fairness",
           "priority-inversion", "signals", "fork", "event-loop", "web-server", "ui-responsiveness")
 LATEST_OF_PANES = ("all finished", "end")  # without a pane: when every pane got there
-SIGNAL_KINDS = frozenset({"signal", "alarm", "deliver"})
-FORK_KINDS = frozenset({"fork"})
 
 
 class _Strict(BaseModel):
@@ -92,6 +90,7 @@ class Lesson(_Strict):
 
     explanation: str = Field(min_length=1, max_length=2000)
     steps: list[LessonStep] = Field(min_length=1, max_length=20)
+    speed: float | None = Field(None, ge=1, le=100_000)  # simulated ms per second that suits the lesson
 
     def check_fits(self, pane_count: int, duration_ms: float) -> None:
         """Raise ValueError naming the step if it points at a missing pane or past the duration."""
@@ -155,9 +154,9 @@ class MomentFinder:
         kind = event.kind
         if kind == Ev.DEADLOCK:
             return ["deadlock"]
-        if kind in SIGNAL_KINDS:
+        if kind == Ev.SIGNAL:
             return ["first signal"]
-        if kind in FORK_KINDS:
+        if kind == Ev.FORK:
             return ["fork"]
         if not self._ours(event):
             return []

@@ -45,6 +45,7 @@ class PaneMemory:
     refused: int = 0
     finished: int = 0
     switches: int = 0
+    lock_waits: frozenset[int] = frozenset()  # chefs asleep in the kernel waiting for a knife
     counts_told: tuple[tuple[str, str], ...] = ()  # (event kind, the count line last told for it)
 
 
@@ -88,6 +89,7 @@ def narrate(timeline: Timeline, start: float, end: float, memory: PaneMemory = P
     for event in timeline.events_between(start, end):
         memory = _count(scene, event, memory)
         line, memory = _tell(scene, event, memory, repeats)
+        memory = _forget_lock_wait(event, memory)
         memory, line = _freeze_check(scene, event, memory, line)
         if line is not None:
             lines.append(line)
@@ -109,6 +111,8 @@ def _count(scene: _Scene, event: Event, memory: PaneMemory) -> PaneMemory:
         changes["chefs"] = memory.chefs - 1
     elif kind == Ev.BLOCK:
         changes["blocked"] = memory.blocked + 1
+        if isinstance(event.info, str):
+            changes["lock_waits"] = memory.lock_waits | {event.kthread}
     elif kind == Ev.WAKE and event.kthread >= 0:
         changes["blocked"] = memory.blocked - 1
     elif kind == Ev.REFUSE:
@@ -127,7 +131,8 @@ def _tell(scene: _Scene, event: Event, memory: PaneMemory, repeats: dict[str, in
         return None, memory
     key, text, weight = said
     if key in memory.seen and weight < URGENT:
-        repeats[event.kind] = repeats.get(event.kind, 0) + 1
+        group = "neighbour" if key == "neighbour" else event.kind
+        repeats[group] = repeats.get(group, 0) + 1
         return None, memory
     line = Line(float(event.t), scene.pane, text, weight, key)
     return line, replace(memory, seen=memory.seen | {key})
@@ -232,7 +237,16 @@ def _lock_wait(scene: _Scene, event: Event, memory: PaneMemory):
                          "another ticket (user-level mutex wait)"), 70
 
 
+def _forget_lock_wait(event: Event, memory: PaneMemory) -> PaneMemory:
+    if event.kind == Ev.WAKE and event.kthread in memory.lock_waits:
+        return replace(memory, lock_waits=memory.lock_waits - {event.kthread})
+    return memory
+
+
 def _wake(scene: _Scene, event: Event, memory: PaneMemory):
+    if event.kthread in memory.lock_waits:
+        return "wake lock", (f"Chef {event.kthread + 1} got the knife and is back on the bench with "
+                             f"{scene.ticket(event)} (mutex acquired, thread runnable)"), 50
     if event.kthread >= 0:
         return "wake", (f"The oven is done: chef {event.kthread + 1} is back on the bench with "
                         f"{scene.ticket(event)} (I/O complete, thread runnable)"), 50
@@ -254,6 +268,35 @@ def _priority(scene: _Scene, event: Event, memory: PaneMemory):
                                          "(priority inheritance)"), 80
 
 
+def _signal(scene: _Scene, event: Event, memory: PaneMemory):
+    info = event.info
+    where = f"at chef {event.kthread + 1}" if event.kthread >= 0 else "with no chef to ring at"
+    alarm = f"Fire alarm {info.signal} ({_SOURCES.get(info.source, info.source)}) rings {where}"
+    if info.action == "handler":
+        text = (f"{alarm}; ticket {scene.ticket(event)} runs the handler for {info.handler_ms:g} ms "
+                f"(signal delivered to kernel thread {event.kthread + 1})")
+    elif info.action == "terminate":
+        text = f"{alarm}: no handler, so the whole kitchen is shut down (default action: the process is killed)"
+    elif info.action == "pending":
+        text = f"{alarm}: every ticket blocks it, so it waits (signal pending, masked)"
+    else:
+        text = f"{alarm}: the ticket it was sent to is gone (signal lost)"
+    return f"signal {event.t}", text, 90
+
+
+_SOURCES = {"fault": "raised by the ticket's own fault", "kill": "sent to the process",
+            "pthread_kill": "sent to one ticket"}
+
+
+def _fork(scene: _Scene, event: Event, memory: PaneMemory):
+    return f"fork {event.t}", (f"fork(): ticket {scene.ticket(event)} clones the kitchen. The copy gets one chef "
+                               "and a copy of every knife, taken or not (fork copies memory, not threads)"), 90
+
+
+def _exec(scene: _Scene, event: Event, memory: PaneMemory):
+    return "exec", "The cloned kitchen calls exec(): its copied knives are thrown away, nothing is left held", 70
+
+
 def _finish(scene: _Scene, event: Event, memory: PaneMemory):
     return "finish", f"Ticket {scene.ticket(event)} is done (user thread finished)", 50
 
@@ -265,7 +308,8 @@ def _exit(scene: _Scene, event: Event, memory: PaneMemory):
 
 _WORDING = {Ev.HIRE: _hire, Ev.REFUSE: _refuse, Ev.DISPATCH: _dispatch, Ev.RUN: _run, Ev.ROTATE: _rotate,
             Ev.PREEMPT: _preempt, Ev.BLOCK: _block, Ev.PARK: _park, Ev.LOCK_WAIT: _lock_wait, Ev.WAKE: _wake,
-            Ev.UPCALL: _upcall, Ev.LOCK: _lock, Ev.PRIORITY: _priority, Ev.FINISH: _finish, Ev.EXIT: _exit}
+            Ev.UPCALL: _upcall, Ev.LOCK: _lock, Ev.PRIORITY: _priority, Ev.FINISH: _finish, Ev.EXIT: _exit,
+            Ev.SIGNAL: _signal, Ev.FORK: _fork, Ev.EXEC: _exec}
 
 
 def _summaries(scene: _Scene, t: float, memory: PaneMemory, repeats: dict[str, int]) -> list[Line]:
@@ -279,8 +323,9 @@ def _summaries(scene: _Scene, t: float, memory: PaneMemory, repeats: dict[str, i
         Ev.HIRE: lambda: f"{memory.chefs} chefs hired (kernel threads: {_kib(snapshot.process_memory_kib[0])})",
         Ev.REFUSE: lambda: f"{memory.refused} tickets turned away so far (thread creation failed)",
         Ev.PARK: lambda: _parked(snapshot),
-        Ev.RUN: lambda: (f"The clipboard has handed out tickets {memory.switches} times "
+        Ev.RUN: lambda: (f"The clipboard has handed out tickets over {_milestone(memory.switches)} times "
                          "(user-level switches: the kernel never sees them)"),
+        "neighbour": lambda: _shares(scene, snapshot),
         Ev.FINISH: lambda: f"{memory.finished} tickets done so far",
     }
     told = {text for _, text in memory.counts_told}
@@ -290,6 +335,32 @@ def _summaries(scene: _Scene, t: float, memory: PaneMemory, repeats: dict[str, i
         if text and text not in told:
             lines[text] = Line(float(t), scene.pane, text, 20, f"count {kind}")
     return list(lines.values())
+
+
+def _milestone(count: int) -> str:
+    """The largest 1, 2 or 5 x 10^k not above ``count``: a round number that changes rarely."""
+    best = 1
+    for power in range(12):
+        for digit in (1, 2, 5):
+            if digit * 10 ** power <= count:
+                best = digit * 10 ** power
+    return _grouped(best)
+
+
+def _grouped(number: int) -> str:
+    """A count with thin spaces between thousands, as the kitchen shows them."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _shares(scene: _Scene, snapshot) -> str:
+    """Each process's share of the cooking so far (fairness: per chef, not per kitchen)."""
+    cooked = np.bincount(snapshot.u_process, weights=snapshot.u_done, minlength=len(scene.timeline.processes))
+    total = cooked.sum()
+    if total <= 0:
+        return ""
+    shares = ", ".join(f"{info.name} {cooked[index] / total:.1%}" for index, info in
+                       enumerate(scene.timeline.processes) if index < len(cooked) and cooked[index] > 0)
+    return f"Share of the stoves so far: {shares} (the kernel is fair to chefs, not to kitchens)"
 
 
 def _cooking(snapshot, cores: int) -> str:

@@ -78,6 +78,7 @@ def test_a_lesson_loads_with_its_steps_and_prediction():
     (('choices = ["freeze", "cook on"]', 'choices = ["freeze"]'), "lesson.steps[1].predict.choices"),
     (('caption = "third"', 'text = "third"'), "lesson.steps[2].text: unknown key"),
     (('explanation = "A waits at the oven."', ""), "lesson.explanation: required but missing"),
+    (('explanation = "A waits at the oven."', 'explanation = "x"\nspeed = 0'), "lesson.speed: Input should be"),
 ])
 def test_bad_lesson_tables_name_the_step_and_field(change, expected):
     """Each mistake in a lesson table is reported with its file, step index and field."""

@@ -164,3 +164,10 @@ def test_ctrl_page_down_opens_the_next_lesson_of_the_course(guided, qtbot):
     qtbot.keyClick(guided, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert guided.lesson == "nonblocking-io"
     assert _state(guided)[0] == 0  # the window plays a new lesson at once: it heads for step 1
+
+
+def test_a_guided_lesson_plays_at_its_own_speed(window, qtbot):
+    """Priority inversion happens within 15 ms, so its guided lesson plays at 5 simulated ms per second."""
+    window.choose_lesson("priority-inversion")
+    qtbot.keyClick(window, Qt.Key.Key_G)
+    assert window.player.speed == 5.0
