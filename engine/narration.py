@@ -83,7 +83,7 @@ def narrate(timeline: Timeline, start: float, end: float, memory: PaneMemory = P
             kitchen: str = "") -> tuple[list[Line], PaneMemory]:
     """Candidate lines for the events of one pane with ``start < t <= end`` (only final ones)."""
     scene = _Scene(timeline, pane, kitchen or timeline.processes[0].model)
-    end = min(end, timeline.computed_until)
+    end = min(end, timeline.computed_until, math.inf if timeline.end_ms is None else timeline.end_ms)
     lines: list[Line] = []
     repeats: dict[str, int] = {}
     for event in timeline.events_between(start, end):

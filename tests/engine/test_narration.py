@@ -114,3 +114,39 @@ def test_a_deadlock_is_told_with_who_waits_for_what():
     assert len(deadlock) == 1 and deadlock[0].weight == 100
     assert deadlock[0].text == ("Deadlock: nothing can ever cook again — B #1 waits for lock 'pot' held by A #1; "
                                 "A #1 waits for lock 'knife' held by B #1")
+
+
+def _lines(name: str, pane: int, end: float = float("inf")) -> list[str]:
+    lines, _ = narrate(_lesson(name).panes[pane].timeline, -1.0, end)
+    return [line.text for line in lines]
+
+
+def test_a_fault_without_a_handler_shuts_the_whole_kitchen():
+    """Signals lesson, one-to-one: the parser's SIGSEGV rings at its own chef and ends the process."""
+    assert ("Fire alarm SIGSEGV (raised by the ticket's own fault) rings at chef 5: no handler, so the whole "
+            "kitchen is shut down (default action: the process is killed)") in _lines("signals", 0)
+
+
+def test_ctrl_c_is_handled_by_the_ticket_that_accepts_it():
+    """Signals lesson, many-to-one: SIGINT rings at the only chef; the ui ticket runs the 2 ms handler."""
+    assert any(text.startswith("Fire alarm SIGINT (sent to the process) rings at chef 1; ticket ui #1 runs the "
+                               "handler for 2 ms") for text in _lines("signals", 1))
+
+
+def test_fork_says_the_clone_copies_memory_not_threads():
+    """Fork lesson: the spawner's fork() is told with what the clone gets."""
+    assert any(text.startswith("fork(): ticket spawner #1 clones the kitchen") for text in _lines("fork", 0))
+
+
+def test_waking_from_a_knife_wait_is_not_an_oven_trip():
+    """Priority inversion: H's chef wakes because it got the journal, not because an oven finished."""
+    told = _lines("priority-inversion", 1)
+    assert "Chef 2 got the knife and is back on the bench with H #1 (mutex acquired, thread runnable)" in told
+    assert not any(text.startswith("The oven is done") for text in told)
+
+
+def test_shares_of_the_stove_are_told_per_kitchen():
+    """Fairness: after 10.2 s many-to-one's one chef has had 1/17 of the stove."""
+    told = _lines("fairness", 0, 10_200.0)
+    assert ("Share of the stoves so far: ours 5.9%, bakery 94.1% (the kernel is fair to chefs, not to kitchens)"
+            in told)
