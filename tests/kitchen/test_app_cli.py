@@ -46,3 +46,12 @@ def test_shot_with_bad_arguments_says_so_in_one_line(tmp_path):
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert not (tmp_path / "a.png").exists()
+
+
+def test_headless_commands_never_import_qt():
+    """``thread-kitchen simulate`` runs without loading PySide6 or pyqtgraph (fast start, no display)."""
+    code = ("import sys, kitchen.cli; kitchen.cli.main(['simulate', 'parallelism', '--until', '50']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
