@@ -29,6 +29,7 @@ from engine.scenario import Scenario, ScenarioError, load_scenario
 from kitchen import palette
 from kitchen.charts import ComparisonChart, CompletedChart, PaneCharts
 from kitchen.editor import KitchenEditor
+from kitchen.exports import install_export_actions
 from kitchen.legend import legend_html
 from kitchen.pane_view import KitchenView
 from kitchen.player import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, Player
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_player()
         self.lesson_mode = LessonMode(self)  # guided lessons, caption strip, scrubber, presenter mode (F11)
+        self.exports = install_export_actions(self)  # File → Export trace / charts, Tools → Parameter sweep
         self.resize(1600, 900)
 
     # --- layout ----------------------------------------------------------------------------------

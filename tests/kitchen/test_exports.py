@@ -10,8 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from kitchen.exports import (TraceExportThread, chart_menu, export_charts, export_plot, install_export_actions,
-                             window_charts)
+from kitchen.exports import TraceExportThread, chart_menu, export_charts, export_plot, window_charts
 
 
 @pytest.fixture
@@ -62,9 +61,8 @@ def test_trace_export_runs_in_the_background_and_writes_the_whole_run(window, qt
     assert busy == [32_000_000, 5_000_000, 20_000_000]  # µs: the summary's cpu_busy_ms × 1000
 
 
-def test_installed_actions_sit_in_file_and_tools_and_charts_get_menus(window, tmp_path):
+def test_the_window_has_export_actions_in_file_and_tools_and_charts_get_menus(window, tmp_path):
     """File → Export trace / charts before Quit, Tools → Parameter sweep; all eight charts export."""
-    actions = install_export_actions(window)
     file_texts = [action.text() for action in window.menu("file").actions()]
     assert file_texts.index("Export &trace (Perfetto)…") < file_texts.index(window.quit_action.text())
     assert "Export c&harts…" in file_texts
@@ -79,13 +77,12 @@ def test_installed_actions_sit_in_file_and_tools_and_charts_get_menus(window, tm
     window.choose_lesson(window.lesson_box.itemText(1))
     assert all(chart.plot_widget.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
                for _, chart in window_charts(window))
-    actions.deleteLater()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen Qt cannot raise windows
 def test_the_sweep_dialog_opens_on_the_current_kitchen(window, qtbot):
     """Tools → Parameter sweep shows one dialog for the window's scenario."""
-    actions = install_export_actions(window)
+    actions = window.exports
     actions.sweep_action.trigger()
     dialog = actions.sweep_dialog
     assert dialog.isVisible() and dialog.scenario is window.scenario
