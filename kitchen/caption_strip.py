@@ -21,7 +21,7 @@ from kitchen.lesson_player import AT, INTRO, LessonState
 
 NARRATION_GAP_S = 1.5
 LETTERS = "ABCDEF"
-SIZES = {False: (11, 16, 12), True: (20, 34, 22)}  # (heading, caption, narration) points: window, presenter
+SIZES = {False: (11, 15, 12), True: (17, 25, 18)}  # (heading, caption, narration) points: window, presenter
 
 
 class NarrationFeed:
@@ -127,23 +127,23 @@ def caption_html(state: LessonState) -> str:
     step = state.step
     if state.phase == INTRO or step is None:
         return f"{html.escape(' '.join(state.lesson.explanation.split()))}<br><i>Press → to begin.</i>"
-    parts = [f"<b>{html.escape(step.caption)}</b>"] if state.phase == AT else []
+    if state.phase == AT:
+        answer = _answer_html(step.predict) if step.predict is not None else ""
+        return f"<b>{html.escape(step.caption)}</b>{answer}"
     if step.predict is not None:
-        parts.append(_prediction_html(step.predict, state.revealed))
-    elif state.phase != AT:
-        parts.append("<i>Watch the kitchens… (→ jumps to the moment)</i>")
-    return "<br>".join(parts)
+        return _question_html(step.predict)
+    return "<i>Watch the kitchens… (→ jumps to the moment)</i>"
 
 
-def _prediction_html(predict, revealed: bool) -> str:
-    choices = []
-    for index, choice in enumerate(predict.choices):
-        text = f"{LETTERS[index]}) {html.escape(choice)}"
-        if revealed and index == predict.answer:
-            text = f"<b style='color:{palette.BLUISH_GREEN}'>✓ {text}</b>"
-        elif revealed:
-            text = f"<span style='color:{palette.MUTED_INK}'>{text}</span>"
-        choices.append(text)
-    question = f"<b>Predict:</b> {html.escape(predict.question)}"
-    answer = f"<br><b>Why:</b> {html.escape(predict.reveal)}" if revealed else "<br><i>Press → to find out.</i>"
-    return f"{question}<br>{'&nbsp;&nbsp;&nbsp;'.join(choices)}{answer}"
+def _question_html(predict) -> str:
+    choices = "&nbsp;&nbsp;&nbsp; ".join(f"{LETTERS[index]}) {html.escape(choice)}"
+                                         for index, choice in enumerate(predict.choices))
+    return (f"<b>Predict:</b> {html.escape(predict.question)}<br>{choices}"
+            "<br><small><i>Press → to play and find out.</i></small>")
+
+
+def _answer_html(predict) -> str:
+    """Once the moment is reached: only the right choice, ticked, and why (the question was asked before)."""
+    right = f"{LETTERS[predict.answer]}) {html.escape(predict.choices[predict.answer])}"
+    return (f"<br><span style='color:{palette.BLUISH_GREEN}'><b>✓ {right}.</b></span> "
+            f"<b>Why:</b> {html.escape(predict.reveal)}")

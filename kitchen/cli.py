@@ -6,7 +6,7 @@
     thread-kitchen simulate LESSON_OR_FILE [--until MS] [--seed N] [--json] [--csv DIR_OR_PREFIX]
     thread-kitchen trace LESSON_OR_FILE [-o run.json] [--pane N] [--until MS]
     thread-kitchen sweep LESSON_OR_FILE --vary PATH=START:STOP:STEP [--metric NAME ...] [-o FILE] [--plot FILE.png]
-    thread-kitchen shot LESSON_OR_FILE --at MS -o FILE.png [--size 1600x900]
+    thread-kitchen shot LESSON_OR_FILE (--at MS | --step N) -o FILE.png [--size 1600x900] [--presenter]
 
 Bad input (a missing file, a broken scenario, a bad number) prints one line
 naming what is wrong and exits with status 2, never a traceback.
@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.set_defaults(handler=run_simulate)
     shot = commands.add_parser("shot", help="save a PNG of the window at a simulated time (offscreen)")
     shot.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
-    shot.add_argument("--at", type=_time_ms, required=True, metavar="MS", help="simulated time to show (ms)")
+    moment = shot.add_mutually_exclusive_group(required=True)
+    moment.add_argument("--at", type=_time_ms, metavar="MS", help="simulated time to show (ms)")
+    moment.add_argument("--step", type=_step_number, metavar="N", help="show the guided lesson at step N")
+    shot.add_argument("--presenter", action="store_true", help="presenter mode's large type and thick lines")
     shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the PNG")
     shot.add_argument("--size", type=parse_size, default=(1600, 900), metavar="WxH",
                       help="window size in pixels (default 1600x900)")
@@ -149,12 +152,23 @@ def run_window(args: argparse.Namespace) -> int:
     return run_app(args.open, args.quit_after)
 
 
+def _step_number(text: str) -> int:
+    """A lesson step number for ``shot --step`` (1 = the first step)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a step number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: steps are numbered from 1")
+    return value
+
+
 def run_shot(args: argparse.Namespace) -> int:
-    """Render the window offscreen at ``--at`` and save it as a PNG."""
+    """Render the window offscreen at ``--at`` (or a lesson's ``--step``) and save it as a PNG."""
     from kitchen.shot import save_shot
 
     load(args.scenario)
-    problem = save_shot(args.scenario, args.at, Path(args.output), args.size)
+    problem = save_shot(args.scenario, args.at, Path(args.output), args.size, args.presenter, args.step)
     if problem:
         print(f"thread-kitchen: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -123,6 +123,12 @@ class LessonPlayer(QObject):
         else:
             self._arrive(back)
 
+    def go_to(self, index: int) -> None:
+        """Show step ``index`` (0-based) at its moment, its caption and answer revealed."""
+        if self.state is None or not 0 <= index < len(self.lesson.steps):
+            raise ValueError(f"no step {index + 1}: the lesson has {len(self.lesson.steps) if self.lesson else 0}")
+        self._arrive(index)
+
     def restart(self) -> None:
         """Back to the explanation at 0 ms."""
         if self.state is not None:

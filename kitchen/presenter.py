@@ -156,7 +156,7 @@ class LessonMode(QObject):
         for action in (self.next_action, self.previous_action):
             action.setEnabled(guided)
 
-    def set_presenter(self, on: bool) -> None:
+    def set_presenter(self, on: bool, full_screen: bool = True) -> None:
         """Full screen, projector sizes, guided lesson, keyboard only; off restores the window."""
         if on == self.presenting:
             self.presenter_action.setChecked(on)
@@ -165,9 +165,9 @@ class LessonMode(QObject):
         self.presenter_action.setChecked(on)
         self._hide_chrome(on)
         self._apply_presenter_sizes()
-        if on:
+        if on and full_screen:
             self.window.showFullScreen()
-        else:
+        elif not on:
             self.window.setWindowState(self._window_state)
         self.set_guided(on or self.guided_action.isChecked())
 
@@ -267,6 +267,17 @@ class LessonMode(QObject):
         """Show simulated time ``t_ms`` in every pane (pauses; backwards or forwards)."""
         self.player.pause()
         self.player.seek(t_ms)
+
+    def show_step(self, number: int) -> float:
+        """Guide the lesson to step ``number`` (1 = the first) and return its moment; ValueError if none."""
+        lesson = self.lesson_player.lesson
+        if lesson is None:
+            raise ValueError(f"{self.window.scenario.title!r} has no [lesson] steps")
+        if not 1 <= number <= len(lesson.steps):
+            raise ValueError(f"--step {number}: the lesson has steps 1 to {len(lesson.steps)}")
+        self.set_guided(True)
+        self.lesson_player.go_to(number - 1)
+        return self.player.playhead_ms
 
     def switch_lesson(self, offset: int) -> None:
         """Open the next (or previous) lesson of the library."""

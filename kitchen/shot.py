@@ -31,8 +31,13 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def render(scenario_name: str, at_ms: float, size: tuple[int, int]):
-    """The window showing ``scenario_name`` at ``at_ms`` (tweens settled, charts fed), as a QImage."""
+def render(scenario_name: str, at_ms: float | None, size: tuple[int, int], presenter: bool = False,
+           step: int | None = None):
+    """The window showing ``scenario_name`` at ``at_ms`` (tweens settled, charts fed), as a QImage.
+
+    ``presenter`` uses presenter mode's sizes (not full screen); ``step`` shows the guided lesson at that
+    step's moment (1 = the first) instead of ``at_ms``.
+    """
     if "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from kitchen.app import make_app
@@ -46,10 +51,13 @@ def render(scenario_name: str, at_ms: float, size: tuple[int, int]):
     window.resize(*size)
     window.show()
     window.player.stop_clock()
-    show_moment(window, at_ms)
-    image = window.grab().toImage()
-    window.close()
-    return image
+    try:
+        window.lesson_mode.set_presenter(presenter, full_screen=False)
+        at_ms = window.lesson_mode.show_step(step) if step is not None else at_ms
+        show_moment(window, at_ms)
+        return window.grab().toImage()
+    finally:
+        window.close()
 
 
 def show_moment(window, at_ms: float) -> None:
@@ -64,11 +72,15 @@ def show_moment(window, at_ms: float) -> None:
     QApplication.processEvents()
 
 
-def save_shot(scenario_name: str, at_ms: float, output: Path, size: tuple[int, int]) -> str | None:
+def save_shot(scenario_name: str, at_ms: float | None, output: Path, size: tuple[int, int],
+              presenter: bool = False, step: int | None = None) -> str | None:
     """Render and write the PNG; return a one-line problem, or None when saved."""
     if not output.parent.is_dir():
         return f"{output}: the folder {output.parent} does not exist"
-    image = render(scenario_name, at_ms, size)
+    try:
+        image = render(scenario_name, at_ms, size, presenter, step)
+    except ValueError as error:
+        return f"{scenario_name}: {error}"
     if not image.save(str(output), "PNG"):
         return f"{output}: cannot write the PNG file"
     return None

@@ -32,20 +32,20 @@ def test_a_question_shows_its_choices_but_not_the_answer(qapp):
 
 
 def test_at_the_moment_the_caption_and_the_answer_are_shown(qapp):
-    """At step 3's moment: its caption, the right choice ticked, and why."""
+    """At step 3's moment: its caption, only the right choice, ticked, and why."""
     text = _plain(caption_html(LessonState(_lesson(), 2, AT)))
     assert text.startswith("Many-to-one: the only chef waits at the oven (blocked in read).")
-    assert "✓ C) They all stop until the oven is done" in text
-    assert "Why: The kernel put the only chef (kernel thread) to sleep." in text
+    assert "✓ C) They all stop until the oven is done. Why: The kernel put the only chef (kernel thread)" in text
+    assert "A) They cook on the other stoves" not in text
 
 
 def test_presenter_sizes_are_readable_from_the_back(qtbot):
-    """The caption grows from 16 pt to 34 pt in presenter mode."""
+    """The caption grows from 15 pt to 25 pt in presenter mode."""
     strip = CaptionStrip()
     qtbot.addWidget(strip)
-    assert strip.caption.font().pointSizeF() == 16
+    assert strip.caption.font().pointSizeF() == 15
     strip.set_presenter(True)
-    assert strip.caption.font().pointSizeF() == 34
+    assert strip.caption.font().pointSizeF() == 25
 
 
 def test_narration_feed_tells_each_line_once_and_catches_up_after_a_rewind():

@@ -25,7 +25,7 @@ def test_f11_toggles_presenter_mode(window, qtbot):
     assert mode.presenting and window.isFullScreen()
     assert window.menuBar().isHidden() and window.toolbar.isHidden() and window.statusBar().isHidden()
     assert window.compare_row.isHidden()
-    assert mode.strip.presenter and mode.strip.caption.font().pointSizeF() >= 30
+    assert mode.strip.presenter and mode.strip.caption.font().pointSizeF() >= 24
     assert mode.lesson_player.active
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert not mode.presenting and not window.isFullScreen()
@@ -86,3 +86,22 @@ def test_plus_and_minus_change_the_speed(presenting, qtbot):
     assert presenting.player.speed == 2 * speed
     qtbot.keyClick(presenting, Qt.Key.Key_Minus)
     assert presenting.player.speed == speed
+
+
+def test_shot_renders_a_lesson_step_in_presenter_mode(qtbot, tmp_path):
+    """``shot blocking --step 3 --presenter`` writes the frozen moment with its caption at the asked size."""
+    from PySide6.QtGui import QImage
+
+    from kitchen.shot import save_shot
+
+    output = tmp_path / "step.png"
+    assert save_shot("blocking", None, output, (1280, 720), presenter=True, step=3) is None
+    assert QImage(str(output)).size().toTuple() == (1280, 720)
+
+
+def test_shot_of_a_step_the_lesson_lacks_says_so(qtbot, tmp_path):
+    """Asking for step 9 of a 5-step lesson is a one-line problem, not a traceback."""
+    from kitchen.shot import save_shot
+
+    problem = save_shot("blocking", None, tmp_path / "x.png", (1280, 720), step=9)
+    assert problem == "blocking: --step 9: the lesson has steps 1 to 5"
