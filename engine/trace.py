@@ -222,8 +222,9 @@ def _counters(tracks: _PaneTracks, end_ms: float) -> Iterator[dict]:
         for t, level in zip(times.tolist(), levels.tolist()):
             if t > end_ms:
                 break
+            value = round(level * scale, 6)
             yield {"ph": "C", "name": name, "pid": tracks.pid, "tid": tracks.base, "ts": _us(_ns(t)),
-                   "args": {key: round(level * scale, 6)}}
+                   "args": {key: int(value) if value.is_integer() else value}}
 
 
 def timeline_trace_events(timeline: Timeline, pid: int, title: str, end_ms: float) -> Iterator[dict]:
@@ -248,16 +249,19 @@ def trace_events(run: ScenarioRun, panes: Sequence[int] | None = None) -> Iterat
 
 
 def write_events(events: Iterable[dict], out: TextIO, other_data: dict | None = None) -> int:
-    """Stream events as a JSON object trace, one event per line; returns how many were written."""
-    out.write('{"displayTimeUnit":"ms","otherData":')
-    out.write(json.dumps(other_data or {}, separators=(",", ":")))
-    out.write(',"traceEvents":[')
+    """Stream events as a JSON object trace, one event per line; returns how many were written.
+
+    ``traceEvents`` comes first: Perfetto's streaming reader stops at a key it does not know.
+    """
+    out.write('{"traceEvents":[')
     count = 0
     for event in events:
         out.write(",\n" if count else "\n")
         out.write(json.dumps(event, separators=(",", ":"), allow_nan=False))
         count += 1
-    out.write("\n]}\n")
+    out.write('\n],"otherData":')
+    out.write(json.dumps(other_data or {}, separators=(",", ":")))
+    out.write("}\n")
     return count
 
 

@@ -31,7 +31,8 @@ def _load(tmp_path, run, panes=None) -> list[dict]:
     path = tmp_path / "run.json"
     count = write_trace(run, path, panes)
     trace = json.loads(path.read_text())
-    assert trace["displayTimeUnit"] == "ms" and len(trace["traceEvents"]) == count
+    assert list(trace) == ["traceEvents", "otherData"] and len(trace["traceEvents"]) == count
+    assert trace["otherData"]["title"] == run.scenario.title
     return trace["traceEvents"]
 
 
