@@ -92,6 +92,11 @@ class Lesson(_Strict):
     steps: list[LessonStep] = Field(min_length=1, max_length=20)
     speed: float | None = Field(None, ge=1, le=100_000)  # simulated ms per second that suits the lesson
 
+    @property
+    def watches_freezing(self) -> bool:
+        """Whether a step waits for the kitchen to freeze or thaw (finding that replays the Timeline)."""
+        return any(step.moment.on in ("frozen", "unfrozen") for step in self.steps)
+
     def check_fits(self, pane_count: int, duration_ms: float) -> None:
         """Raise ValueError naming the step if it points at a missing pane or past the duration."""
         for index, step in enumerate(self.steps):

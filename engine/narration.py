@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import groupby
 
 import numpy as np
 
@@ -44,6 +45,9 @@ class PaneMemory:
     frozen: bool = False
     refused: int = 0
     finished: int = 0
+    killed: int = 0
+    arrived: int = 0
+    waiting_in_library: int = 0  # tickets parked in the wait set or waiting for a knife in the library
     switches: int = 0
     lock_waits: frozenset[int] = frozenset()  # chefs asleep in the kernel waiting for a knife
     counts_told: tuple[tuple[str, str], ...] = ()  # (event kind, the count line last told for it)
@@ -86,13 +90,16 @@ def narrate(timeline: Timeline, start: float, end: float, memory: PaneMemory = P
     end = min(end, timeline.computed_until, math.inf if timeline.end_ms is None else timeline.end_ms)
     lines: list[Line] = []
     repeats: dict[str, int] = {}
-    for event in timeline.events_between(start, end):
-        memory = _count(scene, event, memory)
-        line, memory = _tell(scene, event, memory, repeats)
-        memory = _forget_lock_wait(event, memory)
-        memory, line = _freeze_check(scene, event, memory, line)
-        if line is not None:
-            lines.append(line)
+    for t, group in groupby(timeline.events_between(start, end), key=lambda event: event.t):
+        group = list(group)
+        told = []
+        for event in group:
+            memory = _count(scene, event, memory)
+            line, memory = _tell(scene, event, memory, repeats)
+            memory = _forget_lock_wait(event, memory)
+            told += [line] if line is not None else []
+        memory, told = _freeze_check(scene, float(t), group, memory, told)
+        lines += told
     counts = _summaries(scene, end, memory, repeats)
     if counts:
         told = dict(memory.counts_told) | {line.key: line.text for line in counts}
@@ -113,15 +120,19 @@ def _count(scene: _Scene, event: Event, memory: PaneMemory) -> PaneMemory:
         changes["blocked"] = memory.blocked + 1
         if isinstance(event.info, str):
             changes["lock_waits"] = memory.lock_waits | {event.kthread}
-    elif kind == Ev.WAKE and event.kthread >= 0:
-        changes["blocked"] = memory.blocked - 1
-    elif kind == Ev.REFUSE:
-        changes["refused"] = memory.refused + 1
-    elif kind == Ev.FINISH:
-        changes["finished"] = memory.finished + 1
-    elif kind == Ev.RUN:
-        changes["switches"] = memory.switches + 1
+    elif kind == Ev.WAKE:
+        changes = {"blocked": memory.blocked - 1} if event.kthread >= 0 else {
+            "waiting_in_library": memory.waiting_in_library - 1}
+    elif kind in (Ev.PARK, Ev.LOCK_WAIT):
+        changes["waiting_in_library"] = memory.waiting_in_library + 1
+    else:
+        field = _TALLIES.get(kind)
+        changes = {field: getattr(memory, field) + 1} if field else {}
     return replace(memory, **changes) if changes else memory
+
+
+_TALLIES = {Ev.ARRIVE: "arrived", Ev.REFUSE: "refused", Ev.FINISH: "finished", Ev.KILLED: "killed",
+            Ev.RUN: "switches"}
 
 
 def _tell(scene: _Scene, event: Event, memory: PaneMemory, repeats: dict[str, int]):
@@ -138,24 +149,29 @@ def _tell(scene: _Scene, event: Event, memory: PaneMemory, repeats: dict[str, in
     return line, replace(memory, seen=memory.seen | {key})
 
 
-def _freeze_check(scene: _Scene, event: Event, memory: PaneMemory, line: Line | None):
-    """Tell when every chef of the studied process is at the oven while tickets wait, and when it thaws."""
-    if scene.one_to_one or not _may_change_frozen(event, memory):
-        return memory, line
-    frozen = scene.timeline.state_at(event.t).frozen(0)
+def _freeze_check(scene: _Scene, t: float, group: list[Event], memory: PaneMemory, told: list[Line]):
+    """After the events at ``t``: tell when every chef of the studied process is at the oven while tickets
+    wait (the whole kitchen stops), and when it thaws. One-to-one never freezes: each ticket has a chef."""
+    frozen = not scene.one_to_one and _frozen(memory)
     if frozen == memory.frozen:
-        return memory, line
+        return memory, told
     memory = replace(memory, frozen=frozen)
-    if frozen and line is not None and event.kind == Ev.BLOCK:
-        stops = f"{line.text} — the whole {scene.kitchen} kitchen stops"
-        return memory, replace(line, text=stops, weight=100, key="frozen")
-    return memory, Line(float(event.t), scene.pane, _frozen_text(scene, frozen), 100 if frozen else URGENT,
-                        "frozen" if frozen else "thawed")
+    blocks = [event for event in group if event.kind == Ev.BLOCK and scene.ours(event)]
+    if frozen and blocks:
+        text = f"{_block(scene, blocks[-1], memory)[1]} — the whole {scene.kitchen} kitchen stops"
+        told = [line for line in told if not line.key.startswith("block")]
+        return memory, told + [Line(t, scene.pane, text, 100, "frozen")]
+    line = Line(t, scene.pane, _frozen_text(scene, frozen), 100 if frozen else URGENT,
+                "frozen" if frozen else "thawed")
+    return memory, told + [line]
 
 
-def _may_change_frozen(event: Event, memory: PaneMemory) -> bool:
-    all_blocked = memory.chefs > 0 and memory.blocked >= memory.chefs
-    return all_blocked != memory.frozen or (all_blocked and event.kind in (Ev.ARRIVE, Ev.WAKE, Ev.LOCK))
+def _frozen(memory: PaneMemory) -> bool:
+    """The rule of ``Snapshot.frozen(0)`` from counts: every chef asleep while a ticket waits on the rail."""
+    if memory.chefs <= 0 or memory.blocked < memory.chefs:
+        return False
+    ended = memory.finished + memory.refused + memory.killed
+    return memory.arrived - ended - memory.blocked - memory.waiting_in_library > 0
 
 
 def _frozen_text(scene: _Scene, frozen: bool) -> str:

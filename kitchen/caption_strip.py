@@ -25,7 +25,8 @@ SIZES = {False: (11, 15, 12), True: (17, 25, 18)}  # (heading, caption, narratio
 
 
 class NarrationFeed:
-    """Narrates every pane of a run as the playhead moves forward; starts afresh after a rewind."""
+    """Narrates the panes of a run as the playhead moves forward, one pane per call in turn (so each
+    frame does a small, even share of the work); starts afresh after a rewind."""
 
     def __init__(self) -> None:
         self.timelines: list = []
@@ -40,24 +41,25 @@ class NarrationFeed:
     def _reset(self, t_ms: float) -> None:
         self.memories = [PaneMemory() for _ in self.timelines]
         self.throttle = Throttle()
-        self.last_t = t_ms if t_ms > 0.0 else -1.0  # -1: the events at 0 ms are still to be told
+        self.told_until = [t_ms if t_ms > 0.0 else -1.0 for _ in self.timelines]  # -1: events at 0 ms are new
+        self.turn = 0
 
     def update(self, t_ms: float, speed_ms_per_s: float) -> Line | None:
-        """The line to show now (or None): narrates events since the last call, throttled."""
-        if t_ms < self.last_t:
+        """The line to show now (or None): narrates the next pane's events since its last turn, throttled."""
+        if not self.timelines:
+            return None
+        if t_ms < max(self.told_until):
             self._catch_up(t_ms)
             return None
-        lines = []
-        for pane, timeline in enumerate(self.timelines):
-            told, self.memories[pane] = narrate(timeline, self.last_t, t_ms, self.memories[pane], pane,
-                                                self.names[pane])
-            lines += told
-        self.last_t = t_ms
+        pane, self.turn = self.turn, (self.turn + 1) % len(self.timelines)
+        lines, self.memories[pane] = narrate(self.timelines[pane], self.told_until[pane], t_ms,
+                                             self.memories[pane], pane, self.names[pane])
+        self.told_until[pane] = t_ms
         line, self.throttle = pick(self.throttle, lines, t_ms, NARRATION_GAP_S * speed_ms_per_s)
         return line
 
     def _catch_up(self, t_ms: float) -> None:
-        """After a rewind or a jump, remember what happened up to ``t_ms`` without telling it."""
+        """After a rewind, remember what happened up to ``t_ms`` without telling it."""
         self._reset(t_ms)
         for pane, timeline in enumerate(self.timelines):
             _, self.memories[pane] = narrate(timeline, -1.0, t_ms, PaneMemory(), pane, self.names[pane])

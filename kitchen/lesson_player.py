@@ -66,7 +66,7 @@ class LessonPlayer(QObject):
     def set_lesson(self, lesson: Lesson | None, run) -> None:
         """A new kitchen: its lesson script (or None) and the ScenarioRun being played."""
         self.lesson, self.run = lesson, run
-        self._finders = finders_for(run) if run is not None and lesson is not None else []
+        self._finders = finders_for(run, lesson.watches_freezing) if run is not None and lesson is not None else []
         self._moments = {}
         self._sync(self.player.playhead_ms)
 

@@ -28,7 +28,6 @@ from kitchen.caption_strip import CaptionStrip, NarrationFeed
 from kitchen.lesson_player import LessonPlayer
 from kitchen.scrubber import Scrubber
 
-NARRATE_EVERY_S = 0.1
 DIM_ALPHA = 150
 MAX_PANES = 6
 PLAIN_HINT = "Press G for a guided lesson (steps, predictions, captions) or F11 for presenter mode."
@@ -78,7 +77,6 @@ class LessonMode(QObject):
         self.spotlit: int | None = None
         self.manual_spotlight = False
         self.dimmers: list[Dimmer] = []
-        self._since_narration = 0.0
         self._hidden_by_presenter: list[QWidget] = []
         self._window_state = Qt.WindowState.WindowNoState
         self._wrap_central()
@@ -239,10 +237,8 @@ class LessonMode(QObject):
         self.scrubber.set_playhead(t_ms, min(player.computed_until(), self.scrubber.span_ms))
 
     def _on_frame(self, dt_s: float) -> None:
-        self._since_narration += dt_s
-        if self._since_narration < NARRATE_EVERY_S or not self.player.playing:
+        if not self.player.playing:
             return
-        self._since_narration = 0.0
         line = self.feed.update(self.player.playhead_ms, self.player.speed)
         if line is not None:
             from kitchen.window import pane_colour

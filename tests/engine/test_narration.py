@@ -2,6 +2,8 @@
 
 from functools import cache
 
+import pytest
+
 from engine.assets import resolve_scenario
 from engine.narration import Line, PaneMemory, Throttle, narrate, pick, play
 from engine.run import ScenarioRun
@@ -24,14 +26,15 @@ def _told(name: str, pane: int) -> dict[float, str]:
 def test_an_oven_trip_that_freezes_many_to_one_says_the_whole_kitchen_stops():
     """Blocking lesson: at 770 ms the only chef goes to the oven and the kitchen stops; at 2770 it cooks again."""
     told = _told("blocking", 1)
-    assert told[770.0] == "Chef 1 went to the oven with bake #1 (blocking I/O call) — the whole many-to-one kitchen stops"
+    assert told[770.0] == ("Chef 1 went to the oven with bake #1 (blocking I/O call) — the whole many-to-one "
+                           "kitchen stops")
     assert told[2770.0].startswith("The many-to-one kitchen cooks again")
 
 
 def test_an_oven_trip_in_one_to_one_stops_only_that_chef():
     """One-to-one: the baker's chef waits alone."""
-    assert _told("blocking", 0)[200.0] == ("Chef 1 went to the oven with bake #1 (blocking I/O call) — only this chef "
-                                           "waits; the others can still cook")
+    assert _told("blocking", 0)[200.0] == ("Chef 1 went to the oven with bake #1 (blocking I/O call) — only this "
+                                           "chef waits; the others can still cook")
 
 
 def test_a_full_pantry_names_the_kernel_thread_that_could_not_be_created():
@@ -150,3 +153,15 @@ def test_shares_of_the_stove_are_told_per_kitchen():
     told = _lines("fairness", 0, 10_200.0)
     assert ("Share of the stoves so far: ours 5.9%, bakery 94.1% (the kernel is fair to chefs, not to kitchens)"
             in told)
+
+
+@pytest.mark.parametrize("name", ["blocking", "activations", "many-to-many", "nonblocking-io", "ui-responsiveness",
+                                  "signals", "fork", "priority-inversion"])
+def test_the_narrators_frozen_kitchen_agrees_with_the_timeline(name):
+    """Counted from events alone, 'frozen' matches Snapshot.frozen at every event time of every pane."""
+    for pane in _lesson(name).panes:
+        timeline, memory, before = pane.timeline, PaneMemory(), -1.0
+        for t in sorted({event.t for event in timeline.events}):
+            _, memory = narrate(timeline, before, t, memory)
+            assert memory.frozen == timeline.state_at(t).frozen(0), (pane.pane, t)
+            before = t

@@ -53,15 +53,16 @@ def test_narration_feed_tells_each_line_once_and_catches_up_after_a_rewind():
     run = ScenarioRun(load_scenario(resolve_scenario("blocking"))).run_to_end()
     feed = NarrationFeed()
     feed.set_run(run, ["one-to-one", "many-to-one", "many-to-many"])
-    told = _play(feed, 0.0, 1500.0)
+    told = _play(feed, 0.0, 2500.0)
     assert any("the whole many-to-one kitchen stops" in text for text in told)
     assert feed.update(100.0, 1000.0) is None  # a rewind: nothing told, memory rebuilt up to 100 ms
-    again = _play(feed, 100.0, 1500.0)
+    again = _play(feed, 100.0, 2500.0)
     assert any("the whole many-to-one kitchen stops" in text for text in again)
     assert not any("Chef 1 hired" in text for text in again)  # already told before 100 ms
 
 
-def _play(feed: NarrationFeed, start: float, end: float, frame_ms: float = 50.0) -> list[str]:
+def _play(feed: NarrationFeed, start: float, end: float, frame_ms: float = 1000 / 60 * 0.5) -> list[str]:
+    """Frames of 1/60 s at 500 simulated ms per second."""
     told, t = [], start
     while t < end:
         t += frame_ms
