@@ -132,6 +132,11 @@ class LessonMode(QObject):
         self.scrubber.scrubbed.connect(self.scrub_to)
 
     # --- modes -------------------------------------------------------------------------------------
+    @property
+    def guided(self) -> bool:
+        """A guided lesson is on (the window then opens lessons paused at their explanation)."""
+        return self.lesson_player.active
+
     def set_guided(self, on: bool) -> None:
         """Guided lesson on or off (presenter mode turns it on); a guided lesson plays at its own speed."""
         self.guided_action.setChecked(on)

@@ -280,7 +280,8 @@ class MainWindow(QMainWindow):
             self._show_error("Cannot open the lesson", str(error))
             return False
         self.set_scenario(scenario, lesson=name)
-        self.player.play()
+        if not self.lesson_mode.guided:  # a guided lesson waits at its explanation
+            self.player.play()
         return True
 
     def open_path(self, path: str | Path) -> bool:

@@ -160,10 +160,10 @@ def test_narration_tells_the_oven_trip_while_playing(guided, qtbot):
 
 
 def test_ctrl_page_down_opens_the_next_lesson_of_the_course(guided, qtbot):
-    """Lessons follow the seed's order: after blocking comes nonblocking-io."""
+    """Lessons follow the seed's order: after blocking comes nonblocking-io, opened at its explanation."""
     qtbot.keyClick(guided, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert guided.lesson == "nonblocking-io"
-    assert _state(guided)[0] == 0  # the window plays a new lesson at once: it heads for step 1
+    assert _state(guided) == (-1, INTRO) and not guided.player.playing  # waits at its explanation
 
 
 def test_a_guided_lesson_plays_at_its_own_speed(window, qtbot):
