@@ -138,10 +138,15 @@ def caption_html(state: LessonState) -> str:
 
 
 def _question_html(predict) -> str:
-    choices = "&nbsp;&nbsp;&nbsp; ".join(f"{LETTERS[index]}) {html.escape(choice)}"
+    choices = "&nbsp;&nbsp;&nbsp; ".join(f"{LETTERS[index]})&nbsp;{_unbroken(choice)}"
                                          for index, choice in enumerate(predict.choices))
     return (f"<b>Predict:</b> {html.escape(predict.question)}<br>{choices}"
             "<br><small><i>Press → to play and find out.</i></small>")
+
+
+def _unbroken(text: str) -> str:
+    """A choice that wraps as a whole, never in the middle (short choices read better that way)."""
+    return html.escape(text).replace(" ", "&nbsp;") if len(text) <= 60 else html.escape(text)
 
 
 def _answer_html(predict) -> str:

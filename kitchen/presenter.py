@@ -25,7 +25,7 @@ from engine.assets import lesson_names
 from engine.lesson import course_order
 from kitchen import palette
 from kitchen.caption_strip import CaptionStrip, NarrationFeed
-from kitchen.lesson_player import LessonPlayer
+from kitchen.lesson_player import AT, LessonPlayer
 from kitchen.scrubber import Scrubber
 
 DIM_ALPHA = 150
@@ -252,6 +252,8 @@ class LessonMode(QObject):
 
     def _on_lesson_state(self, state) -> None:
         self._show_lesson_state(state)
+        if state is not None and state.phase == AT:
+            self.strip.clear_narration()  # paused at a step: its caption has the floor
         step = state.step if state is not None else None
         if not self.manual_spotlight and (self.presenting or self.lesson_player.active):
             self.spotlight(step.pane - 1 if step is not None and step.pane else None)

@@ -14,7 +14,7 @@ def _lesson(name: str = "blocking"):
 
 
 def _plain(html: str) -> str:
-    return QTextDocumentFragment.fromHtml(html).toPlainText()
+    return QTextDocumentFragment.fromHtml(html).toPlainText().replace("\xa0", " ")
 
 
 def test_the_intro_shows_the_explanation(qapp):

@@ -26,7 +26,7 @@ def _state(window):
 
 def _caption(window) -> str:
     """The big caption as the reader sees it (plain text)."""
-    return QTextDocumentFragment.fromHtml(window.lesson_mode.strip.caption.text()).toPlainText()
+    return QTextDocumentFragment.fromHtml(window.lesson_mode.strip.caption.text()).toPlainText().replace("\xa0", " ")
 
 
 def _play_until_paused(window, frames: int = 4000) -> None:
@@ -73,6 +73,7 @@ def test_playing_pauses_exactly_at_the_next_moment(guided, qtbot):
     _play_until_paused(guided)
     assert (_state(guided), guided.player.playhead_ms) == ((0, AT), 200.0)
     assert [snapshot.t for snapshot in guided.snapshots] == [200.0] * 3
+    assert guided.lesson_mode.strip.narration.text() == ""  # the step's caption has the floor
 
 
 def test_a_prediction_is_asked_before_and_answered_after(guided, qtbot):
