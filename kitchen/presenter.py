@@ -116,7 +116,9 @@ class LessonMode(QObject):
         self._action("lessons", "Previous lesson", ["Ctrl+PgUp"], lambda: self.switch_lesson(-1))
         self.presenter_action = self._action("view", "&Presenter mode", [Qt.Key.Key_F11], self.set_presenter,
                                              checkable=True)
-        self._action("view", "Leave presenter mode", [Qt.Key.Key_Escape], lambda: self.set_presenter(False))
+        self.leave_action = self._action("view", "Leave presenter mode", [Qt.Key.Key_Escape],
+                                         lambda: self.set_presenter(False))
+        self.leave_action.setEnabled(False)  # Esc belongs to the rest of the window unless presenting
         spotlight = self.window.menu("view").addMenu("&Spotlight")
         for pane in range(1, MAX_PANES + 1):
             spotlight.addAction(self._action("view", f"Pane {pane}", [str(pane)],
@@ -166,6 +168,7 @@ class LessonMode(QObject):
             return
         self.presenting = on
         self.presenter_action.setChecked(on)
+        self.leave_action.setEnabled(on)
         self._hide_chrome(on)
         self._apply_presenter_sizes()
         if on and full_screen:
