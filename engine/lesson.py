@@ -119,7 +119,8 @@ class MomentFinder:
         self._done = 0
         self._chef_process: dict[int, int] = {}
         self._ticket_process: dict[int, int] = {}
-        self._state = KitchenState(timeline.cores, timeline.kernel_thread_kib) if track_frozen else None
+        self._state = (KitchenState(timeline.cores, timeline.kernel_thread_kib, timeline.shared_locks)
+                       if track_frozen else None)
 
     def time_of(self, moment: str) -> float | None:
         """The first time ``moment`` happened in this pane, or None if not (yet)."""
