@@ -164,6 +164,8 @@ class MomentFinder:
             return ["first signal"]
         if kind == Ev.FORK:
             return ["fork"]
+        if kind == Ev.PRIORITY:  # the boosted chef may be a neighbour's (the seed's inversion)
+            return ["first priority boost"]
         if not self._ours(event):
             return []
         if kind in (Ev.FINISH, Ev.REFUSE):
@@ -171,7 +173,7 @@ class MomentFinder:
         return {
             Ev.BLOCK: ["first block"] + (["first lock wait"] if isinstance(event.info, str) else []),
             Ev.PARK: ["first park"], Ev.UPCALL: ["first upcall"], Ev.PREEMPT: ["first preempt"],
-            Ev.LOCK_WAIT: ["first lock wait"], Ev.PRIORITY: ["first priority boost"],
+            Ev.LOCK_WAIT: ["first lock wait"],
         }.get(kind, [])
 
     def _count_done(self, kind: str) -> list[str]:

@@ -35,7 +35,8 @@ FIRST_CHEF_TID = 2_000  # local ids: 0 counters, 1.. stoves, then chefs, then ti
 
 CHEF_STATES = {KState.IDLE: "idle", KState.READY: "ready", KState.RUNNING: "running", KState.BLOCKED: "blocked"}
 TICKET_STATES = {UState.READY: "ready", UState.RUNNING: "running", UState.BLOCKED: "blocked",
-                 UState.PARKED: "parked", UState.WAIT_LOCK: "waiting for lock", UState.STUCK: "stuck"}
+                 UState.PARKED: "parked", UState.WAIT_LOCK: "waiting for lock", UState.STUCK: "stuck",
+                 UState.KILLED: "killed"}
 
 
 def _ns(t_ms: float) -> int:

@@ -132,3 +132,20 @@ def _step(moment: str, pane: int | None = None):
     pane_line = f"pane = {pane}\n" if pane else ""
     text = f'[lesson]\nexplanation = "x"\n[[lesson.steps]]\ncaption = "c"\n{pane_line}moment = {moment}\n'
     return _lesson_scenario(text).lesson.steps[0]
+
+
+def test_priority_boost_moment_counts_a_neighbours_chef():
+    """In the seed's many-to-one inversion the boosted chef is the neighbour's; the moment still fires."""
+    from engine.assets import resolve_scenario
+    from engine.lesson import MomentFinder, our_ticket_count
+    from engine.run import ScenarioRun
+    from engine.scenario import load_scenario
+
+    scenario = load_scenario(resolve_scenario("priority-inversion"))
+    run = ScenarioRun(scenario).run_to_end()
+    boosts = []
+    for pane in run.panes:
+        finder = MomentFinder(pane.timeline, our_ticket_count(scenario))
+        finder.update()
+        boosts.append(finder.first.get("first priority boost"))
+    assert boosts == [None, 1.0, 1.0]
