@@ -4,9 +4,10 @@ import math
 
 import pytest
 
-from engine.lesson import MOMENTS, finders_for, moment_time, resolve_moment
+from engine.assets import resolve_scenario
+from engine.lesson import MOMENTS, MomentFinder, finders_for, moment_time, our_ticket_count, resolve_moment
 from engine.run import ScenarioRun
-from engine.scenario import ScenarioError, parse_scenario
+from engine.scenario import ScenarioError, load_scenario, parse_scenario
 
 SCENARIO = """
 title = "oven"
@@ -136,11 +137,6 @@ def _step(moment: str, pane: int | None = None):
 
 def test_priority_boost_moment_counts_a_neighbours_chef():
     """In the seed's many-to-one inversion the boosted chef is the neighbour's; the moment still fires."""
-    from engine.assets import resolve_scenario
-    from engine.lesson import MomentFinder, our_ticket_count
-    from engine.run import ScenarioRun
-    from engine.scenario import load_scenario
-
     scenario = load_scenario(resolve_scenario("priority-inversion"))
     run = ScenarioRun(scenario).run_to_end()
     boosts = []
