@@ -10,11 +10,12 @@ by the chef's process (see ``engine.processes``).
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import simpy
 
+from engine.queues import Bench
 from engine.timeline import Ev, Event, Timeline
 
 if TYPE_CHECKING:
@@ -47,40 +48,6 @@ class Stove:
     cooking: bool = False
     wakeup: simpy.Event | None = None
     process: simpy.Process | None = None
-
-
-@dataclass(slots=True)
-class Bench:
-    """The kernel run queue: FIFO per priority level, highest level first."""
-
-    levels: dict[int, deque] = field(default_factory=dict)
-    size: int = 0
-
-    def push(self, chef: KernelThread) -> None:
-        self.levels.setdefault(chef.priority, deque()).append(chef)
-        self.size += 1
-
-    def pop(self) -> KernelThread | None:
-        if not self.size:
-            return None
-        queue = self.levels[self.best_priority()]
-        self.size -= 1
-        return queue.popleft()
-
-    def best_priority(self) -> int | None:
-        if not self.size:
-            return None
-        if len(self.levels) == 1:
-            return next(iter(self.levels))
-        return max(level for level, queue in self.levels.items() if queue)
-
-    def remove(self, chef: KernelThread) -> bool:
-        queue = self.levels.get(chef.priority)
-        if queue is None or chef not in queue:
-            return False
-        queue.remove(chef)
-        self.size -= 1
-        return True
 
 
 class Kernel:

@@ -29,6 +29,7 @@ from engine.kernel import Kernel, KernelThread
 from engine.locks import (DeadlockReport, LockTable, Mutex, Wait, can_progress, chef_can_come, joins_known_deadlock,
                           kernel_priority, movable, wait_chain)
 from engine.signals import SignalInfo, pick_for_process, pick_for_ticket
+from engine.queues import TicketRail
 from engine.steps import Step
 from engine.timeline import Ev, ForkInfo, ProcessInfo
 
@@ -67,36 +68,6 @@ class UserThread:
         if self.step_index >= len(self.steps):
             return None, 0.0
         return self.steps[self.step_index], self.durations[self.step_index]
-
-
-class TicketRail:
-    """The user-level run queue: FIFO per user priority, highest first."""
-
-    def __init__(self) -> None:
-        self.levels: dict[int, deque[UserThread]] = {}
-        self.size = 0
-
-    def push(self, ticket: UserThread) -> None:
-        self.levels.setdefault(ticket.priority, deque()).append(ticket)
-        self.size += 1
-
-    def pop(self) -> UserThread | None:
-        if not self.size:
-            return None
-        self.size -= 1
-        if len(self.levels) == 1:
-            return next(iter(self.levels.values())).popleft()
-        return self.levels[max(level for level, queue in self.levels.items() if queue)].popleft()
-
-    def remove(self, ticket: UserThread) -> None:
-        queue = self.levels.get(ticket.priority)
-        if queue is not None and ticket in queue:
-            queue.remove(ticket)
-            self.size -= 1
-
-    def __iter__(self):
-        for level in sorted(self.levels, reverse=True):
-            yield from self.levels[level]
 
 
 @dataclass(frozen=True)
