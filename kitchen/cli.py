@@ -26,36 +26,10 @@ from engine.assets import resolve_scenario
 from engine.run import ScenarioRun
 from engine.scenario import ScenarioError, load_scenario
 from engine.summary import scenario_summary
-from kitchen import experiments
+from kitchen import argtypes, experiments
 from kitchen.shot import parse_size
 
 EXIT_BAD_INPUT = 2
-
-
-def _milliseconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of milliseconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of milliseconds")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _time_ms(text: str) -> float:
-    if text.strip() in ("0", "0.0"):
-        return 0.0
-    return _milliseconds(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="thread-kitchen", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"thread-kitchen {engine.__version__}")
     parser.add_argument("--open", metavar="LESSON_OR_FILE", help="open this lesson or scenario file")
-    parser.add_argument("--quit-after", type=_milliseconds, metavar="MS",
+    parser.add_argument("--quit-after", type=argtypes.milliseconds, metavar="MS",
                         help="close the window after MS real milliseconds (for smoke tests)")
     parser.add_argument("--smoke-test", action="store_true",
                         help="play the default lesson briefly, check frames were drawn, print one line, exit")
@@ -78,22 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     simulate = commands.add_parser("simulate", help="run a lesson or scenario file headless and report")
     simulate.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
-    simulate.add_argument("--until", type=_milliseconds, help="stop at this simulated time (ms)")
-    simulate.add_argument("--seed", type=_seed, help="override the scenario's random seed")
+    simulate.add_argument("--until", type=argtypes.milliseconds, help="stop at this simulated time (ms)")
+    simulate.add_argument("--seed", type=argtypes.seed, help="override the scenario's random seed")
     simulate.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     simulate.add_argument("--csv", metavar="DIR_OR_PREFIX", help="also write each pane's metric series as CSV")
     simulate.set_defaults(handler=run_simulate)
     shot = commands.add_parser("shot", help="save a PNG of the window at a simulated time (offscreen)")
     shot.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
     moment = shot.add_mutually_exclusive_group(required=True)
-    moment.add_argument("--at", type=_time_ms, metavar="MS", help="simulated time to show (ms)")
-    moment.add_argument("--step", type=_step_number, metavar="N", help="show the guided lesson at step N")
+    moment.add_argument("--at", type=argtypes.time_ms, metavar="MS", help="simulated time to show (ms)")
+    moment.add_argument("--step", type=argtypes.step_number, metavar="N", help="show the guided lesson at step N")
     shot.add_argument("--presenter", action="store_true", help="presenter mode's large type and thick lines")
     shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the PNG")
     shot.add_argument("--size", type=parse_size, default=(1600, 900), metavar="WxH",
                       help="window size in pixels (default 1600x900)")
     shot.set_defaults(handler=run_shot)
-    experiments.add_commands(commands, _milliseconds, _seed)
+    experiments.add_commands(commands)
     return parser
 
 
@@ -150,17 +124,6 @@ def run_window(args: argparse.Namespace) -> int:
     from kitchen.app import run_app
 
     return run_app(args.open, args.quit_after)
-
-
-def _step_number(text: str) -> int:
-    """A lesson step number for ``shot --step`` (1 = the first step)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a step number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: steps are numbered from 1")
-    return value
 
 
 def run_shot(args: argparse.Namespace) -> int:

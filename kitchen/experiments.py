@@ -27,29 +27,20 @@ from engine.run import ScenarioRun
 from engine.scenario import ScenarioError, load_scenario
 from engine.sweep import DEFAULT_METRICS, SweepResult, check_metrics, parse_vary, sweep
 from engine.trace import write_trace
+from kitchen import argtypes
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
-
-
-def add_commands(commands, milliseconds, seed) -> None:
-    """Add ``trace`` and ``sweep`` to the CLI's subcommands (argument types come from kitchen.cli)."""
+def add_commands(commands) -> None:
+    """Add ``trace`` and ``sweep`` to the CLI's subcommands ."""
     trace = commands.add_parser("trace", help="write a Perfetto / chrome://tracing trace of a run (JSON)")
     trace.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
     trace.add_argument("-o", "--output", metavar="FILE.json", help="where to write it (default: NAME-trace.json)")
-    trace.add_argument("--pane", type=_positive_int, metavar="N", help="only pane N (1 = the leftmost kitchen)")
-    trace.add_argument("--until", type=milliseconds, metavar="MS", help="stop at this simulated time (ms)")
-    trace.add_argument("--seed", type=seed, help="override the scenario's random seed")
+    trace.add_argument("--pane", type=argtypes.count, metavar="N", help="only pane N (1 = the leftmost kitchen)")
+    trace.add_argument("--until", type=argtypes.milliseconds, metavar="MS", help="stop at this simulated time (ms)")
+    trace.add_argument("--seed", type=argtypes.seed, help="override the scenario's random seed")
     trace.set_defaults(handler=run_trace)
     vary = commands.add_parser("sweep", help="rerun a scenario for a range of one setting and tabulate metrics")
     vary.add_argument("scenario", help="a lesson name (e.g. parallelism) or a scenario .toml file")
@@ -59,7 +50,7 @@ def add_commands(commands, milliseconds, seed) -> None:
                       help=f"a summary metric (repeatable; default: {', '.join(DEFAULT_METRICS)})")
     vary.add_argument("-o", "--output", metavar="FILE.csv|FILE.json", help="write the table as CSV or JSON")
     vary.add_argument("--plot", metavar="FILE.png", help="draw each metric against the value (one PNG per metric)")
-    vary.add_argument("--workers", type=_positive_int, metavar="N", help="processes to use (default: all cores)")
+    vary.add_argument("--workers", type=argtypes.count, metavar="N", help="processes to use (default: all cores)")
     vary.set_defaults(handler=run_sweep)
 
 
