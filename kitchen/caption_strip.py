@@ -5,11 +5,13 @@ prediction question with its choices (before a step plays), or the step's
 caption with the answer revealed (at the step's moment). Under it one
 narration line, fed by ``NarrationFeed``, which runs ``engine.narration`` over
 every pane as the playhead moves and lets through at most one line per
-``NARRATION_GAP_S`` seconds of wall time at the current speed.
+``NARRATION_GAP_S`` seconds of wall time at the current speed. The feed reads
+events only, never snapshots, so it does not move the Timeline's playback cursor.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 
 from PySide6.QtCore import Qt
@@ -20,23 +22,24 @@ from kitchen import palette
 from kitchen.lesson_player import AT, INTRO, LessonState
 
 NARRATION_GAP_S = 1.5
+CHECKPOINT_EVERY_MS = 500.0  # simulated time between the narrator's checkpoints (for rewinds)
 LETTERS = "ABCDEF"
 SIZES = {False: (11, 15, 12), True: (17, 25, 18)}  # (heading, caption, narration) points: window, presenter
 
 
 class NarrationFeed:
     """Narrates the panes of a run as the playhead moves forward, one pane per call in turn (so each
-    frame does a small, even share of the work); starts afresh after a rewind."""
+    frame does a small, even share of the work); after a rewind it picks up from the last checkpoint
+    before the playhead (what each pane's narrator remembered then) without telling old news again."""
 
     def __init__(self) -> None:
-        self.timelines: list = []
-        self.names: list[str] = []
-        self._reset(0.0)
+        self.set_run(None, [])
 
     def set_run(self, run, names: list[str]) -> None:
         self.timelines = [pane.timeline for pane in run.panes] if run is not None else []
         self.names = names
         self._reset(0.0)
+        self.checkpoints = [[(-1.0, PaneMemory())] for _ in self.timelines]  # per pane: (told until, memory)
 
     def _reset(self, t_ms: float) -> None:
         self.memories = [PaneMemory() for _ in self.timelines]
@@ -55,14 +58,23 @@ class NarrationFeed:
         lines, self.memories[pane] = narrate(self.timelines[pane], self.told_until[pane], t_ms,
                                              self.memories[pane], pane, self.names[pane])
         self.told_until[pane] = t_ms
+        self._checkpoint(pane)
         line, self.throttle = pick(self.throttle, lines, t_ms, NARRATION_GAP_S * speed_ms_per_s)
         return line
+
+    def _checkpoint(self, pane: int) -> None:
+        """Keep what the pane's narrator remembers every CHECKPOINT_EVERY_MS of simulated time."""
+        if self.told_until[pane] >= self.checkpoints[pane][-1][0] + CHECKPOINT_EVERY_MS:
+            self.checkpoints[pane].append((self.told_until[pane], self.memories[pane]))
 
     def _catch_up(self, t_ms: float) -> None:
         """After a rewind, remember what happened up to ``t_ms`` without telling it."""
         self._reset(t_ms)
         for pane, timeline in enumerate(self.timelines):
-            _, self.memories[pane] = narrate(timeline, -1.0, t_ms, PaneMemory(), pane, self.names[pane])
+            kept = self.checkpoints[pane]
+            del kept[bisect.bisect_right(kept, t_ms, key=lambda point: point[0]):]
+            since, memory = kept[-1]
+            _, self.memories[pane] = narrate(timeline, since, t_ms, memory, pane, self.names[pane])
 
 
 class CaptionStrip(QFrame):

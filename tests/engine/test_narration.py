@@ -63,8 +63,8 @@ def test_repeated_events_are_folded_into_one_count():
     timeline = _lesson("parallelism").panes[0].timeline
     lines, memory = narrate(timeline, -1.0, 0.0)
     hires = [line.text for line in lines if "hired" in line.text]
-    assert hires == ["Chef 1 hired for ticket chop #1: a locker on the pantry shelf (new kernel thread, 64 KiB of "
-                     "kernel memory)", "32 chefs hired (kernel threads: 2 MiB)"]
+    assert hires == [("Chef 1 hired for ticket chop #1: a locker on the pantry shelf (new kernel thread, 64 KiB of "
+                     "kernel memory)"), "32 chefs hired (kernel threads: 2 MiB)"]
     assert memory.chefs == 32
 
 
@@ -165,3 +165,43 @@ def test_the_narrators_frozen_kitchen_agrees_with_the_timeline(name):
             _, memory = narrate(timeline, before, t, memory)
             assert memory.frozen == timeline.state_at(t).frozen(0), (pane.pane, t)
             before = t
+
+
+def test_narration_never_asks_the_timeline_for_a_snapshot(monkeypatch):
+    """Narrating reads events only, so the Timeline's playback cursor moves with the playhead alone."""
+    from engine.timeline import Timeline
+
+    def no_snapshots(self, t):
+        raise AssertionError(f"narration asked for the state at {t} ms")
+
+    timeline = _lesson("fairness").panes[0].timeline
+    monkeypatch.setattr(Timeline, "state_at", no_snapshots)
+    lines = play(timeline, GAP_MS)
+    assert lines and all(line.pane == 0 for line in lines)
+
+
+@pytest.mark.parametrize("name", ["parallelism", "blocking", "event-loop", "fairness", "memory"])
+def test_the_narrators_counts_agree_with_the_timeline(name):
+    """Counted from events alone: stoves busy, chefs' kernel memory and parked tickets match state_at."""
+    from engine.timeline import UState
+
+    for pane in _lesson(name).panes:
+        timeline, memory, before = pane.timeline, PaneMemory(), -1.0
+        for t in sorted({event.t for event in timeline.events})[::7]:
+            _, memory = narrate(timeline, before, t, memory)
+            snapshot = timeline.state_at(t)
+            parked = int((snapshot.u_state == UState.PARKED).sum())
+            assert (len(memory.at_stove), memory.chefs * timeline.kernel_thread_kib, memory.parked) == (
+                snapshot.busy_stoves, snapshot.process_memory_kib[0], parked), (pane.pane, t)
+            before = t
+
+
+def test_a_many_to_many_kitchen_with_system_scope_has_a_chef_per_ticket():
+    """M:N with scope = "scs": an oven trip stops only that chef, and the kitchen never 'stops'."""
+    run = ScenarioRun(scenario([{"name": "read", "count": 4, "steps": ["cpu 5", "io 20", "cpu 5"]}],
+                               panes=[{"model": "many-to-many", "scope": "scs"}], cores=2)).run_to_end()
+    assert run.panes[0].timeline.processes[0].scope == "scs"
+    told = [line.text for line in play(run.panes[0].timeline, 1.0, frame_ms=1.0)]
+    assert "Chef 1 went to the oven with read #1 (blocking I/O call) — only this chef waits; the others can " \
+           "still cook" in told
+    assert not any("stops" in text or "nothing cooks" in text for text in told)

@@ -70,3 +70,41 @@ def _play(feed: NarrationFeed, start: float, end: float, frame_ms: float = 1000 
         if line is not None:
             told.append(line.text)
     return told
+
+
+def test_narrating_while_playing_never_rewinds_the_timeline(window, monkeypatch):
+    """Playing the blocking lesson with narration: every snapshot asked for is at the playhead, never earlier."""
+    from engine.timeline import Timeline
+    from tests.kitchen.conftest import play_frames
+
+    asked = []
+    state_at = Timeline.state_at
+    monkeypatch.setattr(Timeline, "state_at", lambda self, t: asked.append(
+        (id(self), t, window.player.playhead_ms)) or state_at(self, t))
+    window.choose_lesson("blocking")
+    window.player.set_speed(1000.0)
+    play_frames(window, 120)
+    feed = window.lesson_mode.feed
+    assert min(feed.told_until) > 1500.0  # the narrator told the first 1.5 s of every pane
+    assert all(t == playhead for _, t, playhead in asked)
+    for timeline in {key for key, _, _ in asked}:
+        times = [t for key, t, _ in asked if key == timeline]
+        assert times == sorted(times)
+
+
+def test_after_a_rewind_the_feed_remembers_what_a_narrator_from_the_start_would():
+    """Rewinding to 2 s picks up from a checkpoint; the memory equals narrating 0-2 s in one go."""
+    from dataclasses import replace
+
+    from engine.narration import PaneMemory, narrate
+
+    run = ScenarioRun(load_scenario(resolve_scenario("blocking"))).run_to_end()
+    feed = NarrationFeed()
+    feed.set_run(run, ["one-to-one", "many-to-one", "many-to-many"])
+    _play(feed, 0.0, 4000.0)
+    assert max(t for t, _ in feed.checkpoints[1]) >= 3500.0
+    feed.update(2000.0, 1000.0)
+    assert max(t for t, _ in feed.checkpoints[1]) <= 2000.0
+    for pane, timeline in enumerate(feed.timelines):
+        expected = narrate(timeline, -1.0, 2000.0, PaneMemory(), pane, feed.names[pane])[1]
+        assert replace(feed.memories[pane], counts_told=()) == replace(expected, counts_told=())
