@@ -37,7 +37,7 @@ def frozen(tmp_path_factory) -> Frozen:
     scratch = tmp_path_factory.mktemp("frozen")
     dist, work = scratch / "dist", scratch / "build"
     done = subprocess.run([sys.executable, str(PACKAGING / "build.py"), "--dist", str(dist), "--work", str(work)],
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr[-4000:]}"
     archive = next(dist.glob("thread-kitchen-*.tar.gz"))
     with tarfile.open(archive) as tar:

@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -59,12 +60,13 @@ def test_version_is_the_package_version(frozen):
     assert (done.returncode, done.stdout) == (0, f"thread-kitchen {engine.__version__}\n")
 
 
-def test_sweep_runs_its_worker_processes_frozen(frozen, tmp_path, capsys):
+def test_sweep_runs_its_worker_processes_frozen(frozen, tmp_path):
     """A two-worker sweep (each worker is the frozen executable again) gives the source's table."""
     args = ["sweep", "parallelism", "--vary", "machine.cores=1:2:1", "--workers", "2"]
     done = run(frozen.app / "thread-kitchen", *args, "-o", str(tmp_path / "frozen.json"))
     assert done.returncode == 0, done.stderr
-    assert source_cli([*args, "-o", str(tmp_path / "source.json")]) == 0
+    source = run(sys.executable, "-m", "kitchen", *args, "-o", str(tmp_path / "source.json"))
+    assert source.returncode == 0, source.stderr
     frozen_rows = json.loads((tmp_path / "frozen.json").read_text())["rows"]
     assert frozen_rows == json.loads((tmp_path / "source.json").read_text())["rows"]
     assert [row["utilization"] for row in frozen_rows if row["value"] == 2] == [1.0, 0.5, 1.0]
