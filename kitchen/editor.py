@@ -25,6 +25,7 @@ DEBOUNCE_MS = 250
 SOURCE = "kitchen editor"
 ERROR_COLOUR = "#B2182B"
 NAME, COUNT, START, STEPS = range(4)
+SCOPES = {"pcs": "process scope (pcs)", "scs": "system scope (scs)"}
 NEW_TASK = {"name": "order", "count": 1, "start_ms": 0.0, "steps": ["cpu 100"]}
 
 
@@ -59,7 +60,7 @@ def _double(low: float, high: float, suffix: str, decimals: int = 1) -> QDoubleS
 
 
 class PaneEditor(QWidget):
-    """One kitchen's threading model, its number of chefs (M) and its I/O policy."""
+    """One kitchen's threading model, its number of chefs (M), its I/O policy and (M:N) contention scope."""
 
     def __init__(self, index: int, on_change, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +71,10 @@ class PaneEditor(QWidget):
         self.crew_note = QLabel()
         self.io = QComboBox()
         self.io.addItems(IO_POLICIES)
+        self.scope = QComboBox()
+        self.scope.addItems(SCOPES.values())
+        self.scope.setToolTip("Contention scope: pcs = tickets share the kitchen's M chefs; "
+                              "scs = every ticket bound to its own chef (competes system-wide)")
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(f"<b>Kitchen {index + 1}</b>"), 0, 0)
@@ -77,30 +82,46 @@ class PaneEditor(QWidget):
         layout.addWidget(self.chefs, 1, 0)
         layout.addWidget(self.crew_note, 1, 0)
         layout.addWidget(self.io, 1, 1)
+        layout.addWidget(self.scope, 2, 1)
         self.model.currentTextChanged.connect(self._fit_model)
-        for signal in (self.model.currentTextChanged, self.chefs.valueChanged, self.io.currentTextChanged):
+        self.scope.currentTextChanged.connect(self._fit_model)
+        for signal in (self.model.currentTextChanged, self.chefs.valueChanged, self.io.currentTextChanged,
+                       self.scope.currentTextChanged):
             signal.connect(on_change)
+
+    @property
+    def bound(self) -> bool:
+        """Many-to-many with system contention scope: a chef per ticket, like one-to-one."""
+        return self.model.currentText() == "many-to-many" and self.scope.currentText() == SCOPES["scs"]
 
     def show_pane(self, pane) -> None:
         self.model.setCurrentText(pane.model)
-        self.chefs.setValue(pane.base_kernel_threads or 1)
+        self.scope.setCurrentText(SCOPES[pane.contention_scope if pane.model == "many-to-many" else "pcs"])
+        self.chefs.setValue(pane.base_kernel_threads or 4)
         self.io.setCurrentText(pane.io)
-        self._fit_model(pane.model)
+        self._fit_model()
 
-    def _fit_model(self, model: str) -> None:
-        """Only many-to-many chooses M; one-to-one always blocks just the calling thread."""
-        self.chefs.setVisible(model == "many-to-many")
-        self.crew_note.setVisible(model != "many-to-many")
-        self.crew_note.setText("a chef per ticket" if model == "one-to-one" else "1 chef")
-        if model == "one-to-one":
+    def _fit_model(self, *_args) -> None:
+        """Only many-to-many (pcs) chooses M; one-to-one and scs always block just the calling thread."""
+        many_to_many = self.model.currentText() == "many-to-many"
+        chef_per_ticket = self.model.currentText() == "one-to-one" or self.bound
+        self.scope.setVisible(many_to_many)
+        self.chefs.setVisible(many_to_many and not self.bound)
+        self.crew_note.setVisible(not many_to_many or self.bound)
+        self.crew_note.setText("a chef per ticket" if chef_per_ticket else "1 chef")
+        if chef_per_ticket:
             self.io.setCurrentText("blocking")
-        self.io.setEnabled(model != "one-to-one")
+        self.io.setEnabled(not chef_per_ticket)
 
     def values(self, base: dict) -> dict:
         pane = dict(base, model=self.model.currentText(), io=self.io.currentText())
         pane.pop("kernel_threads", None)
-        if pane["model"] == "many-to-many":
+        scope = pane.pop("scope", None)
+        if self.bound:
+            pane["scope"] = "scs"
+        elif pane["model"] == "many-to-many":
             pane["kernel_threads"] = self.chefs.value()
+            pane.update({"scope": "pcs"} if scope == "pcs" else {})
         return pane
 
 

@@ -53,8 +53,8 @@ def pane_title(pane) -> str:
     if pane.label:
         return pane.label
     name = MODEL_NAMES[pane.model]
-    if pane.model == "one-to-one":
-        return f"{name}: a chef per ticket"
+    if pane.contention_scope == "scs":  # one-to-one, or many-to-many with every ticket bound to a chef
+        return f"{name}: a chef per ticket" + (" (scs)" if pane.model == "many-to-many" else "")
     chefs = pane.base_kernel_threads
     return f"{name}: {chefs} chef{'s' * (chefs != 1)}, {IO_NAMES[pane.io]}"
 

@@ -273,6 +273,20 @@ def test_one_to_one_offers_no_io_policy_and_no_chef_count(window):
     assert many_to_many.chefs.value() == 4 and many_to_one.crew_note.text() == "1 chef"
 
 
+def test_editing_a_lesson_with_a_system_scope_kitchen_keeps_it_valid(window):
+    """Fairness has an M:N scs kitchen: editing the cores keeps it bound (no M asked); pcs asks M again."""
+    window.choose_lesson("fairness")
+    bound = window.editor.panes[2]
+    assert bound.scope.isVisibleTo(window.editor) and not bound.chefs.isVisibleTo(window.editor)
+    assert bound.crew_note.text() == "a chef per ticket" and not bound.io.isEnabled()
+    window.editor.cores.setValue(2)
+    assert window.editor.apply_now() is not None, window.editor.problem_text
+    assert [pane.contention_scope for pane in window.scenario.panes] == ["pcs", "pcs", "scs", "scs"]
+    bound.scope.setCurrentIndex(0)
+    window.editor.apply_now()
+    assert (window.scenario.panes[2].contention_scope, window.scenario.panes[2].kernel_threads) == ("pcs", 4)
+
+
 def test_the_moving_average_appears_only_for_a_noisy_kitchen(window):
     """Parallelism's steady 8 of 8 needs no smoothing line; the 1 000-order kitchen's flicker gets one."""
     play_frames(window, 30)
@@ -296,3 +310,15 @@ def test_an_engine_failure_stops_playing_and_is_shown(window, monkeypatch):
     play_frames(window, 5)
     assert not window.player.playing
     assert len(shown) == 1 and "RuntimeError: kitchen on fire" in shown[0]
+
+
+def test_kitchen_titles_say_how_many_chefs_each_model_has():
+    """Titles name the chefs: a chef per ticket for one-to-one and M:N scs, M chefs and the I/O otherwise."""
+    from engine.scenario import Pane
+    from kitchen.window import pane_title
+
+    panes = [Pane(model="one-to-one"), Pane(model="many-to-many", scope="scs"),
+             Pane(model="many-to-many", kernel_threads=2, io="nonblocking"), Pane(model="many-to-one", label="N:1")]
+    assert [pane_title(pane) for pane in panes] == [
+        "One-to-one: a chef per ticket", "Many-to-many: a chef per ticket (scs)",
+        "Many-to-many: 2 chefs, non-blocking I/O", "N:1"]
