@@ -9,11 +9,14 @@ pane, as numbered on screen and by the keys 1, 2, 3) says which kitchen the step
 is about; an ``on`` moment is looked for in that pane, or in every pane if no
 pane is given. ``MomentFinder`` reads a pane's Timeline once, incrementally, and
 notes the first time of every moment; ``resolve_moment`` answers for one step.
+``COURSE`` is the teaching order; ``lesson_label`` is how menus list a lesson.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -39,6 +42,8 @@ MOMENTS = {
 }
 COURSE = ("parallelism", "memory", "blocking", "nonblocking-io", "activations", "many-to-many", "fairness",
           "priority-inversion", "signals", "fork", "event-loop", "web-server", "ui-responsiveness")
+SHORT_NAMES = {"nonblocking-io": "Non-blocking I/O", "activations": "Scheduler activations",
+               "ui-responsiveness": "UI responsiveness", "fork": "fork()", "many-to-many": "Many-to-many"}
 LATEST_OF_PANES = ("all finished", "end")  # without a pane: when every pane got there
 
 
@@ -211,6 +216,30 @@ def course_order(names: list[str]) -> list[str]:
     """Lesson names in teaching order (the seed's order); lessons not in the course follow, sorted."""
     rank = {name: index for index, name in enumerate(COURSE)}
     return sorted(names, key=lambda name: (rank.get(name, len(COURSE)), name))
+
+
+def short_name(name: str) -> str:
+    """A lesson's name as a reader says it: ``nonblocking-io`` → ``Non-blocking I/O``."""
+    return SHORT_NAMES.get(name) or name.replace("-", " ").capitalize()
+
+
+def read_title(path: Path) -> str:
+    """The ``title`` of a scenario file, read without validating it ("" if it cannot be read)."""
+    try:
+        with path.open("rb") as file:
+            title = tomllib.load(file).get("title", "")
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
+    return title if isinstance(title, str) else ""
+
+
+def lesson_label(number: int, name: str, title: str) -> str:
+    """How menus list a lesson, e.g. ``1. Parallelism — Thirty-two orders, eight stoves`` (a title that
+    starts with the lesson's name stands alone: ``6. Many-to-many: what M chefs buy``)."""
+    name = short_name(name)
+    if title.lower().startswith(name.lower()):
+        return f"{number}. {title}"
+    return f"{number}. {name}" + (f" — {title}" if title else "")
 
 
 def our_ticket_count(scenario) -> int:

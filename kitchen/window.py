@@ -23,7 +23,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
                                QSplitter, QStyle, QTextBrowser, QToolBar, QWidget)
 
-from engine.assets import lesson_names, resolve_scenario
+from engine.assets import asset_path, lesson_names, resolve_scenario
+from engine.lesson import course_order, lesson_label, read_title
 from engine.run import ScenarioRun
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from kitchen import palette
@@ -45,6 +46,7 @@ PANE_COLOURS = (palette.BLUE, palette.VERMILLION, palette.BLUISH_GREEN, palette.
                 palette.SKY_BLUE, palette.BLACK)
 MODEL_NAMES = {"one-to-one": "One-to-one", "many-to-one": "Many-to-one", "many-to-many": "Many-to-many"}
 IO_NAMES = {"blocking": "blocking I/O", "nonblocking": "non-blocking I/O", "activations": "scheduler activations"}
+LESSON_BOX_CHARS = 30  # the picker shows this much of "1. Parallelism — Thirty-two orders, eight stoves"
 SCENARIO_FILTER = "Thread Kitchen scenarios (*.toml);;All files (*)"
 
 
@@ -57,6 +59,12 @@ def pane_title(pane) -> str:
         return f"{name}: a chef per ticket" + (" (scs)" if pane.model == "many-to-many" else "")
     chefs = pane.base_kernel_threads
     return f"{name}: {chefs} chef{'s' * (chefs != 1)}, {IO_NAMES[pane.io]}"
+
+
+def lesson_entries() -> list[tuple[str, str]]:
+    """(name, label) of every shipped lesson in teaching order, e.g. ``1. Parallelism — Thirty-two orders…``."""
+    return [(name, lesson_label(number, name, read_title(asset_path("lessons", f"{name}.toml"))))
+            for number, name in enumerate(course_order(lesson_names()), start=1)]
 
 
 def pane_colour(index: int) -> str:
@@ -108,6 +116,7 @@ class MainWindow(QMainWindow):
         self._pending_splits: dict[str, QByteArray] = {}  # saved splitter states waiting for their kitchens
         self.player = Player(parent=self)
         self._menus: dict[str, QMenu] = {}
+        self.lessons = lesson_entries()  # (name, label) in teaching order, for the Lessons menu and the picker
         self._build_central()
         self._build_actions()
         self._build_menus()
@@ -186,8 +195,8 @@ class MainWindow(QMainWindow):
 
     def _build_lessons_menu(self) -> None:
         menu = self.add_menu("lessons", "&Lessons")
-        for name in lesson_names():
-            menu.addAction(name, lambda name=name: self.choose_lesson(name))
+        for name, label in self.lessons:
+            menu.addAction(label.replace("&", "&&"), lambda name=name: self.choose_lesson(name))
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Playback")
@@ -198,9 +207,12 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addWidget(QLabel(" Lesson: "))
         self.lesson_box = QComboBox()
-        self.lesson_box.addItems(lesson_names())
-        self.lesson_box.setMinimumContentsLength(14)
-        self.lesson_box.activated.connect(lambda: self.choose_lesson(self.lesson_box.currentText()))
+        for name, label in self.lessons:
+            self.lesson_box.addItem(label, name)
+        self.lesson_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.lesson_box.setMinimumContentsLength(LESSON_BOX_CHARS)
+        self.lesson_box.view().setMinimumWidth(self.lesson_box.view().sizeHintForColumn(0) + 24)
+        self.lesson_box.activated.connect(lambda index: self.choose_lesson(self.lesson_box.itemData(index)))
         bar.addWidget(self.lesson_box)
         bar.addSeparator()
         self.speed = SpeedControl(MIN_SPEED, MAX_SPEED, DEFAULT_SPEED)
@@ -469,7 +481,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{'* ' if dirty else ''}{title} — {name} — {APP_TITLE}")
 
     def _sync_lesson_box(self) -> None:
-        self.lesson_box.setCurrentIndex(self.lesson_box.findText(self.lesson) if self.lesson else -1)
+        self.lesson_box.setCurrentIndex(self.lesson_box.findData(self.lesson) if self.lesson else -1)
         self.lesson_box.setPlaceholderText(self.path.name if self.path else "(edited)")
 
     def _show_error(self, title: str, text: str) -> None:

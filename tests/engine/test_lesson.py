@@ -145,3 +145,16 @@ def test_priority_boost_moment_counts_a_neighbours_chef():
         finder.update()
         boosts.append(finder.first.get("first priority boost"))
     assert boosts == [None, 1.0, 1.0]
+
+
+def test_menus_number_the_lessons_and_never_repeat_a_name(tmp_path):
+    """Labels read '1. Parallelism — title'; a title starting with the name stands alone; a broken file has none."""
+    from engine.lesson import lesson_label, read_title
+
+    assert lesson_label(1, "parallelism", "Thirty-two orders, eight stoves") == (
+        "1. Parallelism — Thirty-two orders, eight stoves")
+    assert lesson_label(6, "many-to-many", "Many-to-many: what M chefs buy") == "6. Many-to-many: what M chefs buy"
+    broken = tmp_path / "broken.toml"
+    broken.write_text('title = "unterminated\n')
+    assert (read_title(broken), read_title(tmp_path / "missing.toml")) == ("", "")
+    assert lesson_label(14, "my-own", "") == "14. My own"

@@ -74,7 +74,7 @@ def test_the_window_has_export_actions_in_file_and_tools_and_charts_get_menus(wi
     written = export_charts(window, tmp_path / "lesson.svg")
     assert sorted(path.name for path in written)[:2] == ["lesson-kitchens-compared.svg", "lesson-orders-completed.svg"]
     assert all(path.stat().st_size > 0 for path in written) and len(written) == 8
-    window.choose_lesson(window.lesson_box.itemText(1))
+    window.choose_lesson(window.lesson_box.itemData(1))
     assert all(chart.plot_widget.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
                for _, chart in window_charts(window))
 

@@ -187,11 +187,33 @@ def test_unsaved_edits_are_not_discarded_without_asking(window, monkeypatch, ans
     assert (window.scenario.machine.cores == 8) == switched
 
 
-def test_lesson_picker_lists_the_lessons(window):
-    """The combo box offers every shipped lesson and shows the current one."""
-    items = [window.lesson_box.itemText(i) for i in range(window.lesson_box.count())]
-    assert items == lesson_names()
-    assert window.lesson_box.currentText() == "parallelism"
+def test_lesson_picker_lists_the_lessons_in_teaching_order_with_titles(window):
+    """The combo box offers every lesson, parallelism first, numbered and titled, and shows the current one."""
+    box = window.lesson_box
+    names = [box.itemData(i) for i in range(box.count())]
+    assert names[:4] == ["parallelism", "memory", "blocking", "nonblocking-io"] and names[-1] == "ui-responsiveness"
+    assert sorted(names) == lesson_names()
+    assert box.itemText(0) == "1. Parallelism — Thirty-two orders, eight stoves"
+    assert box.itemText(3) == "4. Non-blocking I/O: the event loop keeps the single chef cooking"
+    assert box.currentText() == box.itemText(0)
+    window.choose_lesson("fork")
+    assert box.currentData() == "fork" and box.currentText().startswith("10. fork() in a busy kitchen")
+
+
+def test_the_lessons_menu_matches_the_picker(window):
+    """Lessons → the same numbered titles in the same order as the picker, then the guided-lesson actions."""
+    texts = [action.text() for action in window.menu("lessons").actions()][:window.lesson_box.count()]
+    assert texts == [window.lesson_box.itemText(i) for i in range(window.lesson_box.count())]
+
+
+def test_unknown_extra_lessons_come_last(monkeypatch):
+    """A lesson outside the course is listed after the 13, by its title."""
+    from kitchen import window as window_module
+
+    monkeypatch.setattr(window_module, "lesson_names", lambda: ["zebra", "fork", "parallelism"])
+    monkeypatch.setattr(window_module, "read_title", lambda path: "Stripes" if path.stem == "zebra" else "T")
+    assert window_module.lesson_entries() == [("parallelism", "1. Parallelism — T"), ("fork", "2. fork() — T"),
+                                             ("zebra", "3. Zebra — Stripes")]
 
 
 def test_window_size_speed_and_lesson_persist(qtbot, settings, window):
