@@ -12,12 +12,13 @@ from 0 to the playhead, so the curves grow as the kitchen plays.
 
 from __future__ import annotations
 
-import re
+import html
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QTextDocument
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kitchen.palette import INK, grouped
@@ -32,6 +33,7 @@ BUDGET_HEADROOM = 1.35  # room above the budget line for its label (use never cr
 AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 NOISY_STEPS = 40  # more steps than this and the utilization chart adds its moving average
 PERCENT_TOP = 115  # room above 100 % so its tick label shows
+CAPTION_MARGIN_PX = 12  # the caption's padding and a little air
 PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
 
@@ -135,9 +137,9 @@ class TimeChart(QWidget):
             axis.setTextPen(INK)
             axis.setPen(INK)
 
-    def set_caption(self, html: str, short: str | None = None) -> None:
-        """The chart's heading (rich text); ``short`` is shown instead when the chart is too narrow."""
-        self._captions = (html, short or html)
+    def set_caption(self, *captions: str) -> None:
+        """The chart's heading (rich text): the first of ``captions`` that fits the width (else the last)."""
+        self._captions = captions
         self._fit_caption()
 
     def resizeEvent(self, event) -> None:
@@ -145,12 +147,20 @@ class TimeChart(QWidget):
         self._fit_caption()
 
     def _fit_caption(self) -> None:
-        long, short = self._captions
-        plain = re.sub(r"<[^>]+>", "", long).replace("&nbsp;", " ")
-        wide_enough = self.caption.fontMetrics().horizontalAdvance(plain) * 1.1 + 8 <= self.width()
-        text = long if wide_enough else short
+        """One line if a caption fits; else the next-to-last on two lines (a legend keeps its names); else the
+        last, shortest one."""
+        text = next((caption for caption in self._captions[:-1] if self._fits(caption)), None)
+        wrap = text is None and len(self._captions) > 2 and self._fits(self._captions[-2], lines=2)
+        if text is None:
+            text = self._captions[-2] if wrap else self._captions[-1]
+        if wrap != self.caption.wordWrap():
+            self.caption.setWordWrap(wrap)
         if text != self.caption.text():
             self.caption.setText(text)
+
+    def _fits(self, caption: str, lines: int = 1) -> bool:
+        room = self.width() - CAPTION_MARGIN_PX
+        return _html_width(caption, self.caption.font().toString()) <= room * (1.0 if lines == 1 else lines * 0.85)
 
     def line(self, colour: str, width: float, fill: bool = False, style=Qt.PenStyle.SolidLine):
         """A plot item created once and fed with ``setData`` afterwards."""
@@ -171,6 +181,18 @@ class TimeChart(QWidget):
         if top != self._x_end:
             self._x_end = top
             self.plot_item.setXRange(0.0, top, padding=0)
+
+
+@lru_cache(maxsize=256)
+def _html_width(rich_text: str, font: str) -> float:
+    """How wide rich text is drawn in a font (bold parts included), in pixels."""
+    document = QTextDocument()
+    qfont = QFont()
+    qfont.fromString(font)
+    document.setDefaultFont(qfont)
+    document.setDocumentMargin(0)
+    document.setHtml(rich_text)
+    return document.idealWidth()
 
 
 def axis_end(playhead_ms: float) -> float:
@@ -257,8 +279,9 @@ class PaneCharts(QWidget):
 
 
 def coloured(label: str, colour: str, value: str) -> str:
-    """``■ label value`` with the square in the line's colour, for chart headings."""
-    return f"<span style='color:{colour}'>■</span>{' ' + label if label else ''} <b>{value}</b>"
+    """``■ label value`` with the square in the line's colour, for chart headings (never broken across lines)."""
+    label = html.escape(label).replace(" ", "&nbsp;").replace("-", "\u2011")  # no-break space and hyphen
+    return f"<span style='color:{colour}'>■</span>{'&nbsp;' + label if label else ''}&nbsp;<b>{value}</b>"
 
 
 class ComparisonChart(TimeChart):
@@ -279,7 +302,7 @@ class ComparisonChart(TimeChart):
             shares.append(f"{_mean(times, busy) / timeline.cores:.0%}")
         parts = " &nbsp; ".join(map(coloured, self.labels, self.colours, shares))
         short = " &nbsp; ".join(map(coloured, [""] * len(shares), self.colours, shares))
-        self.set_caption("Average stoves busy: " + parts, "Average busy: " + short)
+        self.set_caption("Average stoves busy: " + parts, "Busy: " + parts, "Average busy: " + short)
         self.follow(playhead_ms)
 
 
@@ -306,5 +329,6 @@ class CompletedChart(TimeChart):
             done.append(f"{int(completed[-1])}")
         parts = " &nbsp; ".join(map(coloured, self.labels, self.colours, done))
         short = " &nbsp; ".join(map(coloured, [""] * len(done), self.colours, done))
-        self.set_caption(f"Orders completed (of {self.total}): " + parts, f"Done (of {self.total}): " + short)
+        self.set_caption(f"Orders completed (of {self.total}): " + parts, "Done: " + parts,
+                         f"Done (of {self.total}): " + short)
         self.follow(playhead_ms)

@@ -61,6 +61,27 @@ def pane_title(pane) -> str:
     return f"{name}: {chefs} chef{'s' * (chefs != 1)}, {IO_NAMES[pane.io]}"
 
 
+def series_labels(panes) -> list[str]:
+    """Each pane's name in the comparison charts: its label, else its model and what sets it apart from a
+    pane of the same model (M, scope, I/O, atfork, priority); a name still shared gets its kitchen number."""
+    names = [pane.label or MODEL_NAMES[pane.model] for pane in panes]
+    names = [_with_details(pane) if not pane.label and names.count(name) > 1 else name
+             for pane, name in zip(panes, names)]
+    return [f"{name} (kitchen {index + 1})" if names.count(name) > 1 else name for index, name in enumerate(names)]
+
+
+def _with_details(pane) -> str:
+    """``Many-to-many (2 chefs, non-blocking I/O)``: the model and its settings that differ from the defaults."""
+    details = []
+    if pane.model == "many-to-many":
+        details.append("scs" if pane.contention_scope == "scs" else f"{pane.base_kernel_threads} chefs")
+    details += [IO_NAMES[pane.io]] if pane.io != "blocking" else []
+    details += ["atfork"] if pane.atfork else []
+    details += [f"priority {pane.priority}"] if pane.priority else []
+    details += ["inheritance"] if pane.priority_inheritance else []
+    return MODEL_NAMES[pane.model] + (f" ({', '.join(details)})" if details else "")
+
+
 def lesson_entries() -> list[tuple[str, str]]:
     """(name, label) of every shipped lesson in teaching order, e.g. ``1. Parallelism — Thirty-two orders…``."""
     return [(name, lesson_label(number, name, read_title(asset_path("lessons", f"{name}.toml"))))
@@ -337,7 +358,7 @@ class MainWindow(QMainWindow):
 
     def _rebuild_comparison(self) -> None:
         colours = [pane_colour(index) for index in range(len(self.run.panes))]
-        labels = [MODEL_NAMES[pane.pane.model] for pane in self.run.panes]
+        labels = series_labels([pane.pane for pane in self.run.panes])
         total = sum(task.count for task in self.scenario.tasks)
         charts = (ComparisonChart(colours, labels), CompletedChart(colours, labels, total))
         for index, chart in enumerate(charts):

@@ -1,5 +1,7 @@
 """Chart maths: step series cut at the playhead and their exact moving average."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -52,3 +54,24 @@ def test_peak_bins_keep_every_spike_and_the_end():
     x, y = binned_steps(times, values, bins=100, peak=True)
     assert x[-1] == 5000.0 and y[-1] == 1.0
     assert y.max() == 9.0 and np.count_nonzero(y == 9.0) == 2  # one bin (drawn as two corners)
+
+
+@pytest.mark.parametrize(("width", "names_shown", "wrapped"), [(1400, True, False), (560, True, True),
+                                                               (200, False, False)])
+def test_the_comparison_legend_keeps_the_kitchens_names_while_it_can(qtbot, width, names_shown, wrapped):
+    """Wide: one line with every name; narrower: the names on two lines; too narrow: coloured squares only."""
+    from kitchen.charts import ComparisonChart
+
+    labels = ["one-to-one, plain fork()", "many-to-one, plain fork()", "one-to-one, with atfork"]
+    chart = ComparisonChart(["#0072B2", "#D55E00", "#009E73"], labels)
+    qtbot.addWidget(chart)
+    chart.resize(width, 200)
+    chart.refresh([_timeline(), _timeline(), _timeline()], 50.0)
+    text = chart.caption.text().replace("&nbsp;", " ").replace("\u2011", "-")
+    assert all(label in text for label in labels) == names_shown
+    assert chart.caption.wordWrap() == wrapped
+
+
+def _timeline():
+    """A stand-in for a pane's Timeline: 2 stoves, one busy from 0 ms."""
+    return SimpleNamespace(cores=2, busy=_series((0, 1)))

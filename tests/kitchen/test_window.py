@@ -344,3 +344,19 @@ def test_kitchen_titles_say_how_many_chefs_each_model_has():
     assert [pane_title(pane) for pane in panes] == [
         "One-to-one: a chef per ticket", "Many-to-many: a chef per ticket (scs)",
         "Many-to-many: 2 chefs, non-blocking I/O", "N:1"]
+
+
+def test_chart_series_are_named_by_label_or_by_what_sets_a_kitchen_apart(window):
+    """Fork's two one-to-one kitchens keep their labels; unlabelled twins get their M or I/O, then a number."""
+    from engine.scenario import Pane
+    from kitchen.window import series_labels
+
+    window.choose_lesson("fork")
+    assert window.comparison.labels == ["one-to-one, plain fork()", "many-to-one, plain fork()",
+                                        "one-to-one, with atfork"]
+    assert window.completed.labels == window.comparison.labels
+    assert series_labels([Pane(model="many-to-many", kernel_threads=2), Pane(model="many-to-many"),
+                          Pane(model="many-to-one"), Pane(model="many-to-one", io="nonblocking"),
+                          Pane(model="one-to-one"), Pane(model="one-to-one")]) == [
+        "Many-to-many (2 chefs)", "Many-to-many (4 chefs)", "Many-to-one", "Many-to-one (non-blocking I/O)",
+        "One-to-one (kitchen 5)", "One-to-one (kitchen 6)"]
