@@ -25,6 +25,8 @@ NARRATION_GAP_S = 1.5
 CHECKPOINT_EVERY_MS = 500.0  # simulated time between the narrator's checkpoints (for rewinds)
 LETTERS = "ABCDEF"
 SIZES = {False: (11, 15, 12), True: (17, 25, 18)}  # (heading, caption, narration) points: window, presenter
+MAX_HEIGHT_SHARE = 0.25  # the strip never takes more of the window's height than this
+MIN_FONT_SCALE, FONT_SCALE_STEP = 0.6, 0.05  # how far and in what steps the type shrinks to fit
 
 
 class NarrationFeed:
@@ -78,7 +80,12 @@ class NarrationFeed:
 
 
 class CaptionStrip(QFrame):
-    """The strip under the kitchens: lesson heading, the big caption or question, and one narration line."""
+    """The strip under the kitchens: lesson heading, the big caption or question, and one narration line.
+
+    Without a guided lesson it is one line (the kitchen's title and a hint) until narration arrives. Its
+    type shrinks (down to ``MIN_FONT_SCALE``) so that it never takes more than ``MAX_HEIGHT_SHARE`` of the
+    window's height; ``fit`` re-checks that after the window is resized.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,10 +96,12 @@ class CaptionStrip(QFrame):
         self.caption = self._label(palette.INK)
         self.narration = self._label(palette.MUTED_INK)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 8, 14, 8)
+        layout.setContentsMargins(14, 6, 14, 6)
         for label in (self.heading, self.caption, self.narration):
             layout.addWidget(label)
+        self.narration.hide()
         self.presenter = False
+        self.scale = 1.0
         self.set_presenter(False)
 
     def _label(self, colour: str) -> QLabel:
@@ -106,34 +115,67 @@ class CaptionStrip(QFrame):
     def set_presenter(self, on: bool) -> None:
         """Projector sizes: the caption readable from the back row."""
         self.presenter = on
-        heading, caption, narration = SIZES[on]
+        self.setStyleSheet(f"#caption\\ strip {{ background: {palette.PAPER}; border-top: "
+                           f"{3 if on else 1}px solid {palette.REGION_EDGE} }}")
+        self._set_scale(1.0)
+        self.fit()
+
+    def _set_scale(self, scale: float) -> None:
+        self.scale = scale
+        heading, caption, narration = SIZES[self.presenter]
         for label, points, bold in ((self.heading, heading, True), (self.caption, caption, False),
                                     (self.narration, narration, False)):
             font = palette.scene_font(1)
-            font.setPointSizeF(points)
+            font.setPointSizeF(points * scale)
             font.setBold(bold)
             label.setFont(font)
-        self.setStyleSheet(f"#caption\\ strip {{ background: {palette.PAPER}; border-top: "
-                           f"{3 if on else 1}px solid {palette.REGION_EDGE} }}")
+
+    def fit(self) -> None:
+        """The largest type (at most the mode's own) whose lines take at most MAX_HEIGHT_SHARE of the window."""
+        scale = 1.0
+        self._set_scale(scale)
+        if self.window() is self:  # not in a window yet: nothing to share the height with
+            return
+        room = self.window().height() * MAX_HEIGHT_SHARE
+        while scale > MIN_FONT_SCALE and self.needed_height() > room:
+            scale = round(scale - FONT_SCALE_STEP, 2)
+            self._set_scale(scale)
+
+    def needed_height(self) -> int:
+        """The height the strip's visible lines take at its current width."""
+        margins = self.layout().contentsMargins()
+        width = max(self.width(), self.window().width()) - margins.left() - margins.right()
+        shown = [label for label in (self.heading, self.caption, self.narration) if not label.isHidden()]
+        spacing = self.layout().spacing() * (len(shown) - 1)
+        return sum(label.heightForWidth(width) for label in shown) + spacing + margins.top() + margins.bottom()
 
     def show_lesson(self, state: LessonState | None, title: str, hint: str) -> None:
-        """Show a guided lesson's state, or (None) just the kitchen's title and a hint."""
+        """Show a guided lesson's state, or (None) the kitchen's title and a hint on one line."""
         if state is None:
-            self.heading.setText(html.escape(title))
-            self.caption.setText(f"<span style='color:{palette.MUTED_INK}'>{html.escape(hint)}</span>")
-            return
-        where = "Introduction" if state.phase == INTRO else f"Step {state.index + 1} of {state.count}"
-        self.heading.setText(f"{html.escape(title)} · {where}")
-        self.caption.setText(caption_html(state))
+            self.heading.setText(f"{html.escape(title)}&nbsp;&nbsp;<span style='font-weight:normal'>"
+                                 f"{html.escape(hint)}</span>")
+            self.caption.hide()
+        else:
+            where = "Introduction" if state.phase == INTRO else f"Step {state.index + 1} of {state.count}"
+            self.heading.setText(f"{html.escape(title)} · {where}")
+            self.caption.setText(caption_html(state))
+            self.caption.show()
+        self.fit()
 
     def show_narration(self, line: Line | None, pane_name: str = "", colour: str = palette.INK) -> None:
         """One narration line, marked with the pane it is about; None keeps the current line."""
         if line is None:
             return
         self.narration.setText(f"<b style='color:{colour}'>{html.escape(pane_name)}:</b> {html.escape(line.text)}")
+        if self.narration.isHidden():
+            self.narration.show()
+            self.fit()
 
     def clear_narration(self) -> None:
         self.narration.setText("")
+        if not self.narration.isHidden():
+            self.narration.hide()
+            self.fit()
 
 
 def caption_html(state: LessonState) -> str:

@@ -126,7 +126,14 @@ class LessonMode(QObject):
         spotlight.addAction(self._action("view", "No spotlight", ["0"], lambda: self.spotlight(None, True)))
         self._update_step_keys()
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        """The caption strip's type fits a share of the window's height, so it follows the window's size."""
+        if watched is self.window and event.type() == QEvent.Type.Resize:
+            self.strip.fit()
+        return False
+
     def _connect(self) -> None:
+        self.window.installEventFilter(self)
         self.window.scenario_changed.connect(self._on_scenario_changed)
         self.player.moved.connect(self._on_moved)
         self.player.frame.connect(self._on_frame)
@@ -189,14 +196,17 @@ class LessonMode(QObject):
             self._hidden_by_presenter = []
 
     def _chrome(self) -> list[QWidget]:
-        """Everything presenter mode hides: menus, toolbar, status bar, docks, the comparison charts."""
+        """Everything presenter mode hides: menus, toolbar, status bar, docks, the comparison charts (each
+        kitchen's own charts are hidden with the presenter sizes, since kitchens change with the lesson)."""
         window = self.window
         return [window.menuBar(), window.toolbar, window.statusBar(), window.compare_row,
                 *window.findChildren(QDockWidget)]
 
     def _apply_presenter_sizes(self) -> None:
+        """Projector sizes; the kitchens take the height of their own charts (the stoves show who cooks)."""
         for column in self.window.columns:
             column.view.set_presenter(self.presenting)
+            column.charts.setVisible(not self.presenting)
         self.strip.set_presenter(self.presenting)
         self.scrubber.set_presenter(self.presenting)
 

@@ -595,6 +595,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_discard():
             event.ignore()
             return
+        self.lesson_mode.set_presenter(False)  # save the window's own layout, not the projector's
         self.save_settings()
         self.player.stop_clock()
         self.editor.stop()

@@ -108,3 +108,17 @@ def test_after_a_rewind_the_feed_remembers_what_a_narrator_from_the_start_would(
     for pane, timeline in enumerate(feed.timelines):
         expected = narrate(timeline, -1.0, 2000.0, PaneMemory(), pane, feed.names[pane])[1]
         assert replace(feed.memories[pane], counts_told=()) == replace(expected, counts_told=())
+
+
+def test_without_a_guided_lesson_the_strip_is_one_line_until_narration_comes(window, qtbot):
+    """Not guided: title and hint share one line, the caption and narration lines are hidden; narration adds one."""
+    from engine.narration import Line
+
+    strip = window.lesson_mode.strip
+    one_line = strip.heading.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: strip.height() < 2.5 * one_line)
+    assert strip.caption.isHidden() and strip.narration.isHidden()
+    strip.show_narration(Line(0.0, 0, "Chef 1 hired", 60), "one-to-one")
+    assert not strip.narration.isHidden()
+    strip.clear_narration()
+    assert strip.narration.isHidden()

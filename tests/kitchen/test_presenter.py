@@ -25,7 +25,7 @@ def test_f11_toggles_presenter_mode(window, qtbot):
     assert mode.presenting and window.isFullScreen()
     assert window.menuBar().isHidden() and window.toolbar.isHidden() and window.statusBar().isHidden()
     assert window.compare_row.isHidden()
-    assert mode.strip.presenter and mode.strip.caption.font().pointSizeF() >= 24
+    assert mode.strip.presenter and mode.strip.caption.font().pointSizeF() >= 15
     assert mode.lesson_player.active
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert not mode.presenting and not window.isFullScreen()
@@ -105,3 +105,31 @@ def test_shot_of_a_step_the_lesson_lacks_says_so(qtbot, tmp_path):
 
     problem = save_shot("blocking", None, tmp_path / "x.png", (1280, 720), step=9)
     assert problem == "blocking: --step 9: the lesson has steps 1 to 5"
+
+
+def test_on_a_1080p_projector_the_kitchens_get_most_of_the_height(window, qtbot):
+    """Blocking, step 3, presenter mode at 1920x1080: no per-kitchen charts, kitchens >= 70 % of the height,
+    the caption in full projector type and at most 25 % of the height."""
+    window.choose_lesson("blocking")
+    mode = window.lesson_mode
+    mode.set_presenter(True, full_screen=False)
+    window.resize(1920, 1080)
+    mode.show_step(3)
+    qtbot.waitUntil(lambda: mode.strip.height() <= 1080 * 0.25)
+    assert all(column.charts.isHidden() for column in window.columns)
+    assert window.pane_row.height() >= 0.7 * 1080
+    assert mode.strip.caption.font().pointSizeF() == 25
+    mode.set_presenter(False)
+    assert not any(column.charts.isHidden() for column in window.columns)
+
+
+def test_a_long_caption_shrinks_its_type_to_keep_to_a_quarter_of_the_height(window, qtbot):
+    """The blocking lesson's explanation in presenter mode at 1280x720 is set smaller, within 25 % of 720 px."""
+    window.choose_lesson("blocking")
+    mode = window.lesson_mode
+    mode.set_presenter(True, full_screen=False)
+    window.resize(1280, 720)
+    mode.lesson_player.restart()
+    qtbot.waitUntil(lambda: mode.strip.height() <= 720 * 0.25)
+    assert 15 <= mode.strip.caption.font().pointSizeF() < 25
+    mode.set_presenter(False)
