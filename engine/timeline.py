@@ -504,6 +504,11 @@ class Timeline:
         if single:
             self._labels[first_id] = name
 
+    def task_names(self, process: int = 0) -> list[str]:
+        """Names of the batches of tickets (scenario tasks) of ``process`` in order, without fork children's."""
+        return [name for start, name in zip(self._batch_starts, self._batch_names)
+                if start not in self._labels and start < len(self.u_owner) and self.u_owner[start] == process]
+
     def uthread_name(self, uthread: int) -> str:
         """A ticket's label, e.g. ``chop #3``."""
         if uthread in self._labels:

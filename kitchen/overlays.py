@@ -65,16 +65,18 @@ class PantryShelf(Region):
         return lockers
 
     def _gauge(self, gauge: QRectF) -> QGraphicsRectItem:
-        back = QGraphicsRectItem(gauge, self)
-        back.setBrush(palette.qcolour("#FFFFFF"))
-        back.setPen(QPen(palette.qcolour(palette.INK), 1.5 * self.ui))
+        """The gauge's fill (it changes); its frame and the budget line go to the backdrop."""
         fill = QGraphicsRectItem(QRectF(gauge.left(), gauge.top(), 0, gauge.height()), self)
         fill.setPen(Qt.PenStyle.NoPen)
+        fill.setZValue(1)
+        if self.budget_kib is None:
+            return fill
+        back = QGraphicsRectItem(gauge, self.backdrop)
+        back.setBrush(palette.qcolour("#FFFFFF"))
+        back.setPen(QPen(palette.qcolour(palette.INK), 1.5 * self.ui))
         line = QGraphicsLineItem(gauge.right(), gauge.top() - 8 * self.ui, gauge.right(),
-                                 gauge.bottom() + 8 * self.ui, self)
+                                 gauge.bottom() + 8 * self.ui, self.backdrop)
         line.setPen(QPen(palette.qcolour(palette.INK), 4 * self.ui))
-        for item in (back, fill, line):
-            item.setVisible(self.budget_kib is not None)
         return fill
 
     def _banner(self, gauge: QRectF) -> QGraphicsRectItem:

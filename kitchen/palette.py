@@ -23,6 +23,9 @@ REDDISH_PURPLE = "#CC79A7"
 # Process colours: ours first, then neighbours / fork children (orange and yellow stay for the flames).
 PROCESS_COLOURS = (BLUE, REDDISH_PURPLE, BLUISH_GREEN, VERMILLION, SKY_BLUE, BLACK)
 
+# Ticket bands, one per task when a kitchen cooks several (yellow, the single-task band, first).
+TASK_COLOURS = (YELLOW, SKY_BLUE, REDDISH_PURPLE, BLUISH_GREEN, ORANGE)
+
 INK = "#1F2430"  # text and outlines
 MUTED_INK = "#5B6270"  # secondary text
 PAPER = "#FBFAF7"  # pane background
@@ -33,6 +36,11 @@ PROGRESS = BLUISH_GREEN  # ticket progress bars
 WAITING = VERMILLION  # countdowns, refusals, "pantry full"
 FROST = "#D6EEFA"  # the frozen-process overlay
 FROST_INK = "#003F63"
+
+def task_colour(task: int) -> str:
+    """The colour of the band on a task's tickets, when a kitchen cooks several tasks (index 0 = the first)."""
+    return TASK_COLOURS[task % len(TASK_COLOURS)]
+
 
 def process_colour(process: int) -> str:
     """The colour of a process's chefs (index 0 = ours)."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.timeline import KState, Snapshot, UState
+from engine.timeline import (K_BLOCKED, K_EXITED, K_IDLE, K_READY, U_FINISHED, U_PARKED, U_READY, U_STUCK,
+                             U_WAIT_LOCK, Snapshot)
 
 STACK_SLOTS = 2  # slots a counted stack takes at the end of a chef region
 RAIL_STACK_SLOTS = 4  # ... and at the end of the ticket rail
@@ -50,7 +51,9 @@ class FramePlan:
     oven_chefs: Shown  # chefs waiting at the oven (blocked), soonest back first
     oven_tickets: Shown  # tickets in the event loop's wait set (parked), soonest back first
     waiting: Shown  # idle chefs
-    rail: Shown  # tickets on the rail (no chef), lowest number first
+    rail: Shown  # tickets on the rail (no chef): ready, waiting for a knife or stuck; lowest number first
+    rail_lock_waiters: int  # of which wait for a knife (mutex) held by another ticket
+    rail_stuck: int  # of which can never finish (deadlock)
     exited: int
     finished: int
     refused: int
@@ -81,21 +84,25 @@ def _wake_keys(snapshot: Snapshot, chefs: np.ndarray) -> np.ndarray:
 def plan_frame(snapshot: Snapshot, room: Capacities) -> FramePlan:
     """Sort every chef and ticket into its place and keep what fits (see module doc)."""
     k_state, u_state = snapshot.k_state, snapshot.u_state
-    ready = np.flatnonzero(k_state == KState.READY)
-    blocked = np.flatnonzero(k_state == KState.BLOCKED)
-    idle = np.flatnonzero(k_state == KState.IDLE)
-    parked = np.flatnonzero(u_state == UState.PARKED)
-    chefless = (snapshot.u_kthread < 0) & ((u_state == UState.READY) | (u_state == UState.WAIT_LOCK))
+    ready = np.flatnonzero(k_state == K_READY)
+    blocked = np.flatnonzero(k_state == K_BLOCKED)
+    idle = np.flatnonzero(k_state == K_IDLE)
+    parked = np.flatnonzero(u_state == U_PARKED)
+    chefless = snapshot.u_kthread < 0
+    on_rail = np.flatnonzero(chefless & ((u_state == U_READY) | (u_state == U_WAIT_LOCK) | (u_state == U_STUCK)))
     oven_chefs = _first(blocked, _wake_keys(snapshot, blocked), room.oven, STACK_SLOTS)
     oven_room = 0 if oven_chefs.hidden else room.oven - len(oven_chefs.ids)
+    rail_states = u_state[on_rail]
     return FramePlan(
         stove_chefs=np.asarray(snapshot.stove_kthread),
         bench=_first(ready, snapshot.k_since[ready], room.bench, STACK_SLOTS),
         oven_chefs=oven_chefs,
         oven_tickets=_first(parked, snapshot.u_wake_at[parked], oven_room, STACK_SLOTS),
         waiting=_first(idle, None, room.waiting, STACK_SLOTS),
-        rail=_first(np.flatnonzero(chefless), None, room.rail, RAIL_STACK_SLOTS),
-        exited=int(np.count_nonzero(k_state == KState.EXITED)),
-        finished=int(np.count_nonzero(u_state == UState.FINISHED)),
+        rail=_first(on_rail, None, room.rail, RAIL_STACK_SLOTS),
+        rail_lock_waiters=int(np.count_nonzero(rail_states == U_WAIT_LOCK)),
+        rail_stuck=int(np.count_nonzero(rail_states == U_STUCK)),
+        exited=int(np.count_nonzero(k_state == K_EXITED)),
+        finished=int(np.count_nonzero(u_state == U_FINISHED)),
         refused=int(snapshot.refused),
     )

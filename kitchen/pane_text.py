@@ -9,10 +9,11 @@ per frame. No Qt here: these are plain strings with a little HTML.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
-from engine.timeline import Event, KState, Snapshot, Timeline, UState
+from engine.timeline import Event, KState, ProcessInfo, Snapshot, Timeline, UState
 from kitchen.palette import grouped
 
 LEGEND = (
@@ -45,16 +46,76 @@ def legend_html() -> str:
     return f"<table cellspacing='2'>{rows}</table>"
 
 
+def one_chef_per_ticket(process: ProcessInfo) -> bool:
+    """Whether every ticket of the process is bound to its own chef: one-to-one, or many-to-many with scs.
+
+    Such a kitchen (system contention scope) has no ticket rail to speak of; its tickets compete machine-wide.
+    """
+    return process.model == "one-to-one" or process.scope == "scs"
+
+
 def default_title(timeline: Timeline) -> str:
     """A pane title naming our process's threading model and I/O policy, e.g. ``Many-to-one · blocking I/O``."""
     ours = timeline.processes[0]
     model = MODEL_NAMES.get(ours.model, ours.model)
-    return model if ours.model == "one-to-one" else f"{model} · {IO_NAMES.get(ours.io, ours.io)}"
+    if ours.model == "one-to-one":
+        return model
+    if one_chef_per_ticket(ours):
+        return f"{model} · system scope (each ticket bound to its own chef)"
+    return f"{model} · {IO_NAMES.get(ours.io, ours.io)}"
+
+
+def unused_rail_note(process: ProcessInfo) -> str:
+    """Why a kitchen with a chef per ticket has nothing on its ticket rail."""
+    if process.model == "one-to-one":
+        return "Not used in one-to-one: every ticket gets its own chef"
+    return "Not used with system scope (scs): every ticket is bound to its own chef"
+
+
+def scoped_title(title: str, timeline: Timeline) -> str:
+    """``title``, with "SCS" added for a many-to-many kitchen whose tickets are bound to chefs, unless it says so."""
+    ours = timeline.processes[0]
+    if ours.model == "one-to-one" or not one_chef_per_ticket(ours):
+        return title
+    return title if "scs" in title.lower() or "system scope" in title.lower() else f"{title} · SCS"
+
+
+SHORT_TASK = 5  # letters of a task's name shown on its tickets
+
+
+def short_task(task: str) -> str:
+    """A task's name as it fits on a ticket: ``spawner`` → ``spawn``; names up to 6 letters stay whole."""
+    return task if len(task) <= SHORT_TASK + 1 else task[:SHORT_TASK]
+
+
+def ticket_words(name: str, with_task: bool) -> tuple[str, ...]:
+    """The lines on a ticket: ``("#12",)``, or ``("bake", "#12")`` when the kitchen has several tasks."""
+    match = re.match(r"(.*?)\s*#(\d+)", name)
+    if match is None:
+        return (short_task(name),)
+    task, number = match.groups()
+    return (short_task(task), f"#{number}") if with_task else (f"#{number}",)
+
+
+def task_of(name: str) -> str:
+    """The task a ticket belongs to: ``bake #3`` → ``bake``; a fork child's ``spawner #1 (child)`` → ``spawner``."""
+    return name.split(" #", 1)[0]
 
 
 def ms(value: float) -> str:
     """A duration for people: ``1 250 ms``."""
     return f"{grouped(round(value))}\u00a0ms"
+
+
+def countdown(wait_ms: float) -> str:
+    """Time left, as a countdown under a ticket: whole ms below 100 ms, then rounded up to 10 ms, then 100 ms.
+
+    Coarser steps for long waits keep the number still enough to read while it counts down.
+    """
+    if wait_ms < 0.5:
+        return "<1\u00a0ms"
+    step = 1 if wait_ms < 100 else 10 if wait_ms < 1000 else 100
+    return ms(math.ceil(round(wait_ms, 6) / step) * step)
 
 
 def _process_name(timeline: Timeline, process: int) -> str:

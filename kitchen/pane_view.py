@@ -7,11 +7,13 @@ items a step toward them). Items are created once per kitchen size and reused;
 many more are counted in stacks, so a 100 000-ticket kitchen costs the same per
 frame as a small one. The scene is a fixed 1000 units wide and is fitted into
 the view, so text and lines scale with the window.
+
+What never changes after a build (region floors, stove bodies, the title, the
+door) lives in a second scene, the backdrop, which the view paints once into
+its cached background; a frame repaints only what moved or changed on top.
 """
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
@@ -46,6 +48,8 @@ class KitchenView(QGraphicsView):
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.backdrop = QGraphicsScene(self)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -66,7 +70,9 @@ class KitchenView(QGraphicsView):
     def set_timeline(self, timeline: Timeline, title: str) -> None:
         """Show a new run (rebuilt after an edit, or a new lesson): rebuild the kitchen for its size."""
         self.timeline = timeline
-        self.title = title or pane_text.default_title(timeline)
+        self.title = pane_text.scoped_title(title, timeline) if title else pane_text.default_title(timeline)
+        self.bound = pane_text.one_chef_per_ticket(timeline.processes[0])
+        self.tasks = timeline.task_names(0)
         self._snapshot = None
         self._known_chefs = 0
         self.marks = EventMarks(timeline)
@@ -138,6 +144,8 @@ class KitchenView(QGraphicsView):
     def _build(self) -> None:
         scene = self.scene()
         scene.clear()
+        self.backdrop.clear()
+        self.resetCachedContent()
         cores = min(self.timeline.cores, MAX_DRAWN_STOVES)
         layout = compute_layout(cores, self._height, self._ui)
         self.layout_ = layout
@@ -154,13 +162,24 @@ class KitchenView(QGraphicsView):
         self._fit()
 
     def _add(self, item, x: float = 0.0, y: float = 0.0):
+        """Put ``item`` in the scene at x, y, and its unchanging ``backdrop`` parts (if any) in the backdrop."""
         self.scene().addItem(item)
+        item.setPos(x, y)
+        backdrop = getattr(item, "backdrop", None)
+        if backdrop is not None:
+            self.backdrop.addItem(backdrop)
+            backdrop.setPos(x, y)
+        return item
+
+    def _add_static(self, item, x: float = 0.0, y: float = 0.0):
+        """Put an unchanging ``item`` in the backdrop (painted once into the cached background)."""
+        self.backdrop.addItem(item)
         item.setPos(x, y)
         return item
 
     def _build_header(self, layout: PaneLayout) -> None:
         ui, header = layout.ui, layout.header
-        title = self._add(Label(34 * ui, palette.INK, True))
+        title = self._add_static(Label(34 * ui, palette.INK, True))
         title.place(header.left(), header.top() + 6)
         title.show_text(self.title)
         self.subtitle = self._add(Label(21 * ui, palette.MUTED_INK))
@@ -171,7 +190,7 @@ class KitchenView(QGraphicsView):
         badge.setToolTip(pane_text.legend_html())
         badge.setData(ROLE_KEY, "legend")
         if self.timeline.cores > MAX_DRAWN_STOVES:
-            more = self._add(Label(17 * ui, palette.MUTED_INK))
+            more = self._add_static(Label(17 * ui, palette.MUTED_INK))
             more.place(layout.stoves.right(), layout.stoves.bottom() - 20 * ui, "right")
             more.show_text(f"+ {palette.grouped(self.timeline.cores - MAX_DRAWN_STOVES)} more stoves not drawn")
 
@@ -192,18 +211,17 @@ class KitchenView(QGraphicsView):
         self.waiting.setToolTip("<b>Waiting spot</b> — idle kernel threads: hired, but no ticket to cook. "
                                 "<b>Door</b>: exited kernel threads leave here")
         self.door_rect = _door_rect(layout)
-        door = svg_icon("door", self.door_rect.width(), self.waiting)
-        door.setPos(self.door_rect.topLeft())
+        self._add_static(svg_icon("door", self.door_rect.width()), *self.door_rect.topLeft().toTuple())
         self.gone = Label(15 * ui, palette.MUTED_INK, False, self.waiting)
         self.gone.place(self.door_rect.center().x(), self.door_rect.bottom() + 2, "centre")
 
     def _rail_lines(self, layout: PaneLayout) -> None:
         grid = layout.rail_grid
-        if self.timeline.processes[0].model == "one-to-one":
+        if self.bound:
             return
         for row in range(max(0, int(grid.area.height() // grid.slot_h))):
             y = grid.area.top() + row * grid.slot_h - 3
-            line = self.scene().addLine(grid.area.left(), y, grid.area.right(), y)
+            line = self.backdrop.addLine(grid.area.left(), y, grid.area.right(), y)
             line.setPen(palette.pen(palette.REGION_EDGE, 5 * layout.ui))
             line.setZValue(1)
 
@@ -331,12 +349,20 @@ class KitchenView(QGraphicsView):
         holders = set(snapshot.process_locks.values())
         for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(), states):
             ticket = self.tickets.items[slot]
-            if ticket.uthread != key:
-                ticket.label(key, _ticket_number(self.timeline.uthread_name(key)))
+            if ticket.uthread != key or ticket.stuck != (state == U_STUCK):
+                self._label_ticket(ticket, key, state == U_STUCK)
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait))
             ticket.set_knife(key in holders, state == U_WAIT_LOCK)
             ticket.lift(self._frozen and state == U_BLOCKED)
+
+    def _label_ticket(self, ticket: TicketItem, uthread: int, stuck: bool) -> None:
+        """Number, task (when the kitchen has several) and task colour of a ticket; a red cross when stuck."""
+        name = self.timeline.uthread_name(uthread)
+        task = pane_text.task_of(name)
+        several = len(self.tasks) > 1
+        band = palette.task_colour(self.tasks.index(task)) if several and task in self.tasks else palette.YELLOW
+        ticket.label(uthread, pane_text.ticket_words(name, several), band, stuck)
 
     def _show_counts(self, snapshot: Snapshot, plan: FramePlan) -> None:
         layout = self.layout_
@@ -368,10 +394,13 @@ class KitchenView(QGraphicsView):
                                 f"cooking · {_count(snapshot.completed, 'order')} done")
 
     def _rail_heading(self, plan: FramePlan) -> None:
-        self.rail.set_heading(f"Ticket rail · user-level run queue: {_count(plan.rail.total, 'ticket')}")
-        one_to_one = self.timeline.processes[0].model == "one-to-one"
-        self.rail.set_note("Not used in one-to-one: every ticket gets its own chef"
-                           if one_to_one and plan.rail.total == 0 else "")
+        held_up = [f"{plan.rail_lock_waiters} wait{'s' * (plan.rail_lock_waiters == 1)} for the knife"
+                   ] if plan.rail_lock_waiters else []
+        held_up += [f"{plan.rail_stuck} stuck"] if plan.rail_stuck else []
+        self.rail.set_heading(f"Ticket rail · user-level run queue: {_count(plan.rail.total, 'ticket')}"
+                              + "".join(f" · {words}" for words in held_up))
+        self.rail.set_note(pane_text.unused_rail_note(self.timeline.processes[0])
+                           if self.bound and plan.rail.total == 0 else "")
 
     def _show_frost(self, snapshot: Snapshot) -> None:
         frozen = self._frozen
@@ -401,6 +430,12 @@ class KitchenView(QGraphicsView):
 
     # ----- Qt events ----------------------------------------------------------------------------
 
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt override)
+        """Paper and the backdrop scene; Qt caches the result until the view is resized or rebuilt."""
+        painter.fillRect(rect, self.backgroundBrush())
+        painter.setRenderHints(self.renderHints())
+        self.backdrop.render(painter, rect, rect, Qt.AspectRatioMode.IgnoreAspectRatio)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         height = scene_height_for(self.viewport().width(), self.viewport().height())
@@ -410,7 +445,17 @@ class KitchenView(QGraphicsView):
         self._fit()
 
     def _fit(self) -> None:
+        """Fit the kitchen into the view; items then glide on whole pixels and bars grow by half pixels."""
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        to_view = self.viewportTransform()
+        zoom, shift = to_view.m11(), np.array([to_view.dx(), to_view.dy()])
+        for pool in (self.chefs, self.tickets):
+            pool.snap = lambda xy: (np.round(xy * zoom + shift) - shift) / zoom
+        bar_px = self.layout_.ticket_w * zoom
+        for ticket in self.tickets.items:
+            ticket.bar_step = 0.5 / max(bar_px, 1.0)
+        for item in self.chefs.items + self.tickets.items:
+            item.face.set_zoom(zoom, self.devicePixelRatioF())
 
     def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
@@ -452,14 +497,8 @@ def _count(number: int, noun: str) -> str:
     return f"{palette.grouped(number)} {noun}{'' if number == 1 else 's'}"
 
 
-def _ticket_number(name: str) -> str:
-    """What fits on a ticket: ``chop #12`` → ``#12``."""
-    number = re.search(r"#(\d+)", name)
-    return f"#{number.group(1)}" if number else name[:3]
-
-
 def _countdown(state: int, wait: float) -> str:
     """The note under a ticket: time until its I/O returns, or what holds it up."""
     if state in (U_BLOCKED, U_PARKED) and wait == wait:
-        return pane_text.ms(max(0.0, wait)) if wait >= 0.5 else "<1\u00a0ms"
+        return pane_text.countdown(wait)
     return {U_WAIT_LOCK: "wait", U_STUCK: "stuck"}.get(state, "")

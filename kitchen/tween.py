@@ -6,7 +6,8 @@ where; the pool keeps each entity on the same item from frame to frame, hands
 free items to newcomers (starting from a spawn point), sends leavers to an exit
 and hides them there, and moves every item a step toward its target with
 exponential smoothing, so nothing teleports. Positions live in numpy arrays; Qt
-is only called for items that actually move or appear.
+is only called for items that actually move or appear. Items are put on whole
+device pixels (``snap``), so their cached pixmaps are reused as they glide.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ class Pool:
         self.free = list(range(size - 1, -1, -1))
         self.leaving: dict[int, float] = {}
         self._vacated: set[int] = set()  # freed this frame but still shown: reused without a hide/show flicker
+        self._fresh: list[int] = []  # taken since the last ``advance``
         self.moved = 0
+        self.snap: Callable[[np.ndarray], np.ndarray] = lambda xy: xy  # scene positions -> on whole device pixels
         for item in self.items:
             item.show_if(False)
 
@@ -74,7 +77,8 @@ class Pool:
         self.key[slot] = key
         self.pos[slot] = spawn
         item = self.items[slot]
-        item.setPos(*spawn)
+        item.setPos(*spawn)  # put on a whole pixel by the next ``advance``
+        self._fresh.append(slot)
         item.show_if(True)
         self._vacated.discard(slot)
         return slot
@@ -103,8 +107,10 @@ class Pool:
         step = 1.0 - np.exp(-max(dt_s, 0.0) / _TAU_S)
         close = np.abs(delta[moving]).max(axis=1) * (1.0 - step) <= _SETTLED
         self.pos[moving] += delta[moving] * np.where(close, 1.0, step)[:, None]
-        for slot in moving.tolist():
-            self.items[slot].setPos(self.pos[slot, 0], self.pos[slot, 1])
+        placed = np.union1d(moving, self._fresh) if self._fresh else moving
+        self._fresh.clear()
+        for slot, (x, y) in zip(placed.tolist(), self.snap(self.pos[placed]).tolist()):
+            self.items[slot].setPos(x, y)
         self.moved = len(moving)
         self._retire_leavers(dt_s, set(moving[~close].tolist()))
 

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QRectF
+from PySide6.QtCore import QEvent, QPointF, QRectF
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QToolTip
 
@@ -179,8 +179,8 @@ def test_tooltips_use_os_words(qtbot, parallelism):
     view = _view(qtbot, parallelism.panes[0].timeline, 500)
     chef = next(item for item in _visible(view, ChefItem) if item.pos().y() < view.layout_.stoves.bottom())
     ticket = _visible(view, TicketItem)[0]
-    chef_text, ticket_text = view.describe_item(chef.body), view.describe_item(ticket.paper)
-    stove_text = view.describe_item(view.stoves[2].stove)
+    chef_text, ticket_text = view.describe_item(chef), view.describe_item(ticket)
+    stove_text = view.describe_item(view.stoves[2])
     assert f"kernel thread {chef.kthread + 1}" in chef_text and "running on CPU core" in chef_text
     assert "user thread chop #" in ticket_text and "Work: cooked" in ticket_text
     assert stove_text.startswith("<b>Stove 3</b> — CPU core 3") and "is cooking" in stove_text
@@ -359,8 +359,9 @@ def test_hovering_a_stove_shows_its_tooltip(qtbot, parallelism):
     view = _view(qtbot, parallelism.panes[1].timeline, 500)
     view.show()
     qtbot.waitExposed(view)
-    stove = view.stoves[0].stove
-    where = view.mapFromScene(stove.mapToScene(stove.boundingRect().center()))
+    stove = view.stoves[0]
+    body = stove.boundingRect()  # the stove's front panel, below where its chef stands
+    where = view.mapFromScene(stove.mapToScene(QPointF(body.center().x(), body.bottom() - body.height() * 0.1)))
     event = QHelpEvent(QEvent.Type.ToolTip, where, view.viewport().mapToGlobal(where))
     assert view.viewportEvent(event)
     assert QToolTip.text().startswith("<b>Stove 1</b> — CPU core 1")
