@@ -147,17 +147,14 @@ class LessonMode(QObject):
         return self.lesson_player.active
 
     def set_guided(self, on: bool) -> None:
-        """Guided lesson on or off (presenter mode turns it on); a guided lesson plays at its own speed."""
+        """Guided lesson on or off (presenter mode turns it on); a guided lesson plays at its own speed (as any
+        lesson does when it is chosen)."""
         self.guided_action.setChecked(on)
         self.lesson_player.set_guided(on)
         self._update_step_keys()
-        self._use_lesson_speed()
+        if on:
+            self.window.use_lesson_speed()
         self._show_lesson_state(self.lesson_player.state)
-
-    def _use_lesson_speed(self) -> None:
-        lesson = self.lesson_player.lesson
-        if self.lesson_player.active and lesson.speed is not None:
-            self.player.set_speed(lesson.speed)
 
     def _update_step_keys(self) -> None:
         """While guided, → is 'next step' and stepping one event moves to Shift+→."""
@@ -238,7 +235,6 @@ class LessonMode(QObject):
         self.scrubber.set_span(scenario.duration_ms)
         self.lesson_player.set_lesson(scenario.lesson, window.run)
         self._update_step_keys()
-        self._use_lesson_speed()
         self._refresh_marks()
         self._show_lesson_state(self.lesson_player.state)
 

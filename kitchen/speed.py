@@ -24,6 +24,13 @@ def format_ms(ms: float) -> str:
     return f"{grouped(round(ms))} ms"
 
 
+def format_speed(ms_per_s: float) -> str:
+    """A speed for people: ``5 ms/s``, ``2.5 ms/s``, ``20 ms/s``, ``1 234 ms/s`` (no needless decimals)."""
+    if ms_per_s < 10:
+        return f"{round(ms_per_s, 2):g} ms/s"
+    return f"{grouped(round(ms_per_s))} ms/s"
+
+
 class SpeedControl(QWidget):
     """``Speed: [----o----] 200 ms/s``; emits ``changed(ms_per_s)`` when the user moves the slider."""
 
@@ -58,9 +65,9 @@ class SpeedControl(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(position)
         self.slider.blockSignals(False)
-        self.value_label.setText(f"{format_ms(ms_per_s)}/s")
+        self.value_label.setText(format_speed(ms_per_s))
 
     def _on_slider(self, position: int) -> None:
         speed = round(self.speed_at(position), 3)
-        self.value_label.setText(f"{format_ms(speed)}/s")
+        self.value_label.setText(format_speed(speed))
         self.changed.emit(speed)

@@ -36,7 +36,7 @@ from kitchen.pane_view import KitchenView
 from kitchen.player import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, Player
 from kitchen.presenter import LessonMode
 from kitchen.scenario_file import save_scenario
-from kitchen.speed import SpeedControl, format_ms
+from kitchen.speed import SpeedControl, format_ms, format_speed
 
 APP_TITLE = "Thread Kitchen"
 DEFAULT_LESSON = "parallelism"
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.columns: list[KitchenColumn] = []
         self._chart_turn = 0
         self._splits_restored = False
+        self._speed_restored = False  # a speed saved by an earlier session was restored
         self._pending_splits: dict[str, QByteArray] = {}  # saved splitter states waiting for their kitchens
         self.player = Player(parent=self)
         self._menus: dict[str, QMenu] = {}
@@ -313,6 +314,7 @@ class MainWindow(QMainWindow):
             self._show_error("Cannot open the lesson", str(error))
             return False
         self.set_scenario(scenario, lesson=name)
+        self.use_lesson_speed()
         if not self.lesson_mode.guided:  # a guided lesson waits at its explanation
             self.player.play()
         return True
@@ -325,6 +327,7 @@ class MainWindow(QMainWindow):
             self._show_error("Cannot open the scenario", str(error))
             return False
         self.set_scenario(scenario, path=Path(path))
+        self.use_lesson_speed()
         return True
 
     def set_scenario(self, scenario: Scenario, lesson: str | None = None, path: Path | None = None,
@@ -420,7 +423,7 @@ class MainWindow(QMainWindow):
         if self.run is None:
             return
         self.time_label.setText(f"<b>t = {format_ms(player.playhead_ms)}</b>")
-        self.speed_label.setText(f"speed {format_ms(player.speed)}/s")
+        self.speed_label.setText(f"speed {format_speed(player.speed)}")
         if player.at_end():
             text = f"run ended at {format_ms(player.end_ms())}"
         elif self.run.finished:
@@ -523,7 +526,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(self.settings.value("window/state", QByteArray()))
         self._restore_splitters()
-        self.player.set_speed(float(self.settings.value("player/speed", DEFAULT_SPEED)))
+        saved_speed = self.settings.value("player/speed")
+        if saved_speed is not None:
+            self.player.set_speed(float(saved_speed))
+            self._speed_restored = True
         return str(self.settings.value("kitchen/last", DEFAULT_LESSON))
 
     def _restore_splitters(self) -> None:
@@ -571,7 +577,15 @@ class MainWindow(QMainWindow):
             name_or_path, scenario = DEFAULT_LESSON, load_scenario(resolve_scenario(DEFAULT_LESSON))
         lesson = name_or_path if name_or_path in lesson_names() else None
         self.set_scenario(scenario, lesson=lesson, path=None if lesson else Path(name_or_path))
+        if not self._speed_restored:  # a newcomer sees the lesson at its own pace; others keep their speed
+            self.use_lesson_speed()
         self.player.play()
+
+    def use_lesson_speed(self) -> None:
+        """Play at the speed the lesson names in its ``[lesson]`` table (simulated ms per second), if any."""
+        lesson = self.scenario.lesson if self.scenario is not None else None
+        if lesson is not None and lesson.speed is not None:
+            self.player.set_speed(lesson.speed)
 
     def split_default(self) -> None:
         """The default layout: kitchens get most of the height, comparison charts the rest."""

@@ -28,12 +28,15 @@ def settings(tmp_path):
 
 @pytest.fixture
 def window(qtbot, settings):
-    """The real main window on the parallelism lesson, shown, paused, with its clock stopped (tests tick it)."""
+    """The real main window on the parallelism lesson, shown, paused, with its clock stopped (tests tick it),
+    at the app's default 200 ms/s (tests count frames at that speed, whatever the lesson's own)."""
+    from kitchen.player import DEFAULT_SPEED
     from kitchen.window import MainWindow
 
     win = MainWindow(settings)
     win.choose_lesson("parallelism")
     win.player.pause()
+    win.player.set_speed(DEFAULT_SPEED)
     win.show()
     qtbot.waitExposed(win)
     win.player.stop_clock()

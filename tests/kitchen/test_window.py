@@ -360,3 +360,40 @@ def test_chart_series_are_named_by_label_or_by_what_sets_a_kitchen_apart(window)
                           Pane(model="one-to-one"), Pane(model="one-to-one")]) == [
         "Many-to-many (2 chefs)", "Many-to-many (4 chefs)", "Many-to-one", "Many-to-one (non-blocking I/O)",
         "One-to-one (kitchen 5)", "One-to-one (kitchen 6)"]
+
+
+def test_choosing_a_lesson_plays_it_at_its_own_speed(window):
+    """Without guided mode too: fork plays at 20 ms/s, parallelism at 500 ms/s; an edit keeps the speed."""
+    window.choose_lesson("fork")
+    assert window.player.speed == 20 and window.speed.value_label.text() == "20 ms/s"
+    window.choose_lesson("parallelism")
+    assert window.player.speed == 500
+    window.player.set_speed(800)
+    window.editor.cores.setValue(4)
+    window.editor.apply_now()
+    assert window.player.speed == 800
+
+
+def test_a_newcomer_sees_parallelism_finish_its_first_orders_within_ten_seconds(qtbot):
+    """First start (no saved settings): parallelism plays at once at 500 ms/s; its first orders are done
+    at 3 970 ms of simulated time, 7.9 s after opening."""
+    from engine.timeline import Ev
+
+    win = MainWindow(settings=None)
+    qtbot.addWidget(win)
+    win.open_start(win.restore_settings())
+    assert (win.lesson, win.player.playing, win.player.speed) == ("parallelism", True, 500)
+    win.player.pause()
+    win.run.run_to_end()
+    first_done = min(event.t for event in win.run.panes[0].timeline.events_of(Ev.FINISH))
+    assert first_done == 3970.0 and first_done / win.player.speed < 10.0
+
+
+def test_a_speed_saved_by_an_earlier_session_wins_over_the_lessons(qtbot, settings):
+    """Someone who chose 1 234 ms/s gets it back when the app reopens on the last lesson."""
+    settings.setValue("player/speed", 1234.0)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.open_start(win.restore_settings())
+    assert win.player.speed == 1234
+    win.player.pause()
