@@ -34,6 +34,7 @@ AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 NOISY_STEPS = 40  # more steps than this and the utilization chart adds its moving average
 PERCENT_TOP = 115  # room above 100 % so its tick label shows
 CAPTION_MARGIN_PX = 12  # the caption's padding and a little air
+FEW_ORDERS = 10  # up to this many orders the completed chart ticks every whole order (or every other)
 PERCENT_TICKS = [(0, "0"), (50, "50%"), (100, "100%")]
 
 
@@ -306,6 +307,19 @@ class ComparisonChart(TimeChart):
         self.follow(playhead_ms)
 
 
+def count_ticks(total: int) -> list | None:
+    """Whole-number ticks for a small count (no '0.5 orders'); pyqtgraph's own ticks for larger ones."""
+    if total > FEW_ORDERS:
+        return None
+    step = 1 if total <= FEW_ORDERS // 2 else 2
+    return [(value, str(value)) for value in range(0, max(total, 1) + 1, step)]
+
+
+def count_top(total: int) -> float:
+    """The completed chart's top: a little above the total, with room for a small count's top tick label."""
+    return total * 1.05 if total > FEW_ORDERS else max(total, 1) * 1.12 + 0.4
+
+
 def _mean(times: np.ndarray, values: np.ndarray) -> float:
     """Time-weighted mean of a step function over [0, last time]."""
     span = times[-1]
@@ -317,7 +331,7 @@ class CompletedChart(TimeChart):
 
     def __init__(self, colours: list[str], labels: list[str], total: int, parent: QWidget | None = None) -> None:
         super().__init__("Orders completed", x_label="simulated ms", parent=parent)
-        self.set_y_range(max(total, 1) * 1.05)
+        self.set_y_range(count_top(total), count_ticks(total))
         self.colours, self.labels, self.total = colours, labels, total
         self.lines = [self.line(colour, 3) for colour in colours]
 

@@ -108,14 +108,29 @@ class Scrubber(QWidget):
         painter.drawRoundedRect(QRectF(track.left(), track.top(), width, track.height()), 2, 2)
 
     def _draw_marks(self, painter: QPainter, track: QRectF) -> None:
+        """A line per step moment; numbers of marks too close to read apart share one label (``2·3``)."""
         painter.setFont(self._font(0.7))
+        top = track.top() - track.height() * 2
+        painter.setPen(QPen(palette.qcolour(palette.VERMILLION), 3 if self.presenter else 2))
+        for t_ms in self.marks:
+            x = self.x_for(t_ms)
+            painter.drawLine(QPointF(x, top), QPointF(x, track.bottom() + 3))
+        painter.setPen(palette.qcolour(palette.VERMILLION))
+        for label, x in self.mark_labels():
+            painter.drawText(QRectF(x - 40, 0, 80, top), Qt.AlignmentFlag.AlignCenter, label)
+
+    def mark_labels(self) -> list[tuple[str, float]]:
+        """(label, x) for the step marks: neighbours closer than a label's width are grouped."""
+        gap = self.fontMetrics().horizontalAdvance("00") * (2.0 if self.presenter else 1.2)
+        groups: list[list[tuple[int, float]]] = []
         for number, t_ms in enumerate(self.marks, start=1):
             x = self.x_for(t_ms)
-            painter.setPen(QPen(palette.qcolour(palette.VERMILLION), 3 if self.presenter else 2))
-            painter.drawLine(QPointF(x, track.top() - track.height() * 2), QPointF(x, track.bottom() + 3))
-            painter.setPen(palette.qcolour(palette.VERMILLION))
-            painter.drawText(QRectF(x - 20, 0, 40, track.top() - track.height() * 2), Qt.AlignmentFlag.AlignCenter,
-                             str(number))
+            if groups and x - groups[-1][-1][1] < gap:
+                groups[-1].append((number, x))
+            else:
+                groups.append([(number, x)])
+        return [("·".join(str(number) for number, _ in group), (group[0][1] + group[-1][1]) / 2)
+                for group in groups]
 
     def _draw_handle(self, painter: QPainter, track: QRectF) -> None:
         radius = track.height() * 2.2

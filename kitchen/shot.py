@@ -48,6 +48,7 @@ def render(scenario_name: str, at_ms: float | None, size: tuple[int, int], prese
     window = MainWindow(settings=None)
     lesson = scenario_name if scenario_name in lesson_names() else None
     window.set_scenario(scenario, lesson=lesson, path=None if lesson else Path(scenario_name))
+    window.use_lesson_speed()  # the status bar and speed slider show the lesson's own pace
     window.resize(*size)
     window.show()
     window.player.stop_clock()

@@ -46,7 +46,7 @@ PANE_COLOURS = (palette.BLUE, palette.VERMILLION, palette.BLUISH_GREEN, palette.
                 palette.SKY_BLUE, palette.BLACK)
 MODEL_NAMES = {"one-to-one": "One-to-one", "many-to-one": "Many-to-one", "many-to-many": "Many-to-many"}
 IO_NAMES = {"blocking": "blocking I/O", "nonblocking": "non-blocking I/O", "activations": "scheduler activations"}
-LESSON_BOX_CHARS = 30  # the picker shows this much of "1. Parallelism — Thirty-two orders, eight stoves"
+LESSON_BOX_CHARS = 28  # the picker shows "1. Parallelism — Thirty-two ord"; its list shows whole titles
 SCENARIO_FILTER = "Thread Kitchen scenarios (*.toml);;All files (*)"
 
 
@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
                                           tip="Halve the speed")
         self.open_action = self._action("&Open scenario…", QKeySequence.StandardKey.Open, self.open_dialog,
                                         pixmap.SP_DialogOpenButton)
+        self.step_action.setIconText("Step")  # short toolbar labels, so a 1280-pixel window shows every button
+        self.open_action.setIconText("Open")
         self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, self.save,
                                         pixmap.SP_DialogSaveButton, "Save this kitchen as a scenario file")
         self.save_as_action = self._action("Save &as…", "Ctrl+Shift+S", self.save_as)

@@ -75,3 +75,12 @@ def test_the_comparison_legend_keeps_the_kitchens_names_while_it_can(qtbot, widt
 def _timeline():
     """A stand-in for a pane's Timeline: 2 stoves, one busy from 0 ms."""
     return SimpleNamespace(cores=2, busy=_series((0, 1)))
+
+
+def test_a_few_orders_are_counted_in_whole_numbers():
+    """2 orders: ticks 0, 1, 2 (never '0.5'); 8: every other order; 32: pyqtgraph's own ticks."""
+    from kitchen.charts import count_ticks
+
+    assert count_ticks(2) == [(0, "0"), (1, "1"), (2, "2")]
+    assert [value for value, _ in count_ticks(8)] == [0, 2, 4, 6, 8]
+    assert count_ticks(32) is None

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from kitchen.scrubber import Scrubber
+
 SNAPSHOT_ARRAYS = ("stove_kthread", "k_state", "k_uthread", "k_process", "k_priority", "k_since", "u_state",
                    "u_kthread", "u_process", "u_done", "u_work", "u_wake_at", "u_start")
 
@@ -70,3 +72,14 @@ def test_the_scrubber_marks_each_step_moment_once_known(blocking):
     blocking.lesson_mode.scrub_to(8000.0)
     assert blocking.lesson_mode.scrubber.marks == [200.0, 390.0, 770.0, 2770.0, 6000.0]
     assert blocking.lesson_mode.scrubber.span_ms == 6000.0
+
+
+def test_step_marks_too_close_to_read_apart_share_one_label(qtbot):
+    """Fork's steps 2 and 3 both pause at 15 ms of a 50 ms run: one label '2·3' there, the others alone."""
+    scrubber = Scrubber()
+    qtbot.addWidget(scrubber)
+    scrubber.resize(1200, 44)
+    scrubber.set_span(50.0)
+    scrubber.set_marks([10.0, 15.0, 15.0, 40.0, 50.0])
+    assert [label for label, _ in scrubber.mark_labels()] == ["1", "2·3", "4", "5"]
+    assert dict(scrubber.mark_labels())["2·3"] == scrubber.x_for(15.0)
