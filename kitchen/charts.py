@@ -28,7 +28,8 @@ BUDGET = "#B2182B"  # the pantry's budget line (a warning red that stays distinc
 
 GRID_ALPHA = 0.25
 SMOOTH_SAMPLES = 240
-SMOOTH_FRACTION = 1 / 25  # moving-average window as a share of the time shown
+PIXELS_PER_BIN, MIN_BINS = 4, 24  # the utilization steps are averaged per bin when denser than this
+SMOOTH_FRACTION = 1 / 10  # moving-average window as a share of the time shown
 BUDGET_HEADROOM = 1.35  # room above the budget line for its label (use never crosses the line)
 AXIS_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 NOISY_STEPS = 40  # more steps than this and the utilization chart adds its moving average
@@ -171,6 +172,11 @@ class TimeChart(QWidget):
         return self.plot_item.plot([0.0], [0.0], pen=_pen(colour, width, style),
                                    fillLevel=0 if fill else None, brush=brush)
 
+    def bins(self) -> int:
+        """How many time bins the plot can show apart: one per PIXELS_PER_BIN pixels of its width. More steps
+        than that would be drawn as a solid block of spikes, so they are shown as each bin's exact mean."""
+        return int(min(SMOOTH_SAMPLES, max(MIN_BINS, self.plot_widget.width() // PIXELS_PER_BIN)))
+
     def set_y_range(self, top: float, ticks: list | None = None) -> None:
         self.plot_item.setYRange(0, top, padding=0)
         if ticks is not None:
@@ -221,7 +227,7 @@ class UtilizationChart(TimeChart):
     def refresh(self, timeline, playhead_ms: float) -> None:
         times, busy = step_until(timeline.busy, playhead_ms)
         percent = busy * (100.0 / timeline.cores)
-        self.raw.setData(*binned_steps(times, percent))
+        self.raw.setData(*binned_steps(times, percent, self.bins()))
         noisy = len(times) > NOISY_STEPS
         self.smooth.setVisible(noisy)
         if noisy:

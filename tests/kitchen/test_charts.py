@@ -84,3 +84,19 @@ def test_a_few_orders_are_counted_in_whole_numbers():
     assert count_ticks(2) == [(0, "0"), (1, "1"), (2, "2")]
     assert [value for value, _ in count_ticks(8)] == [0, 2, 4, 6, 8]
     assert count_ticks(32) is None
+
+
+def test_a_narrow_chart_averages_steps_it_cannot_draw_apart(qtbot):
+    """A 200-pixel utilization chart has 50 bins: 1 000 on/off steps show as 50 % bands, not a solid block."""
+    from kitchen.charts import UtilizationChart
+
+    chart = UtilizationChart("#0072B2")
+    qtbot.addWidget(chart)
+    chart.resize(200, 120)
+    chart.show()
+    qtbot.waitExposed(chart)
+    assert chart.bins() == chart.plot_widget.width() // 4
+    busy = _series(*[(t, t % 2) for t in range(1000)])
+    chart.refresh(SimpleNamespace(cores=1, busy=busy), 1000.0)
+    _, y = chart.raw.getData()
+    assert len(y) <= 2 * chart.bins() + 2 and y[:-1] == pytest.approx(50.0)
