@@ -29,6 +29,7 @@ from kitchen import palette
 from kitchen.pane_layout import CHEF_ASPECT, TICKET_ASPECT
 
 CHEF_JACKET = "#0072B2"  # the colour chef.svg is drawn in; replaced by the process colour
+MIN_TASK_PX = 34  # a ticket narrower than this on screen shows only its number, not its task's name
 ROLE_KEY = 0  # QGraphicsItem.data key: what an item shows ("chef", "ticket", "stove", ...)
 SLOT_KEY = 1  # QGraphicsItem.data key: its slot in the view's pool
 
@@ -205,7 +206,8 @@ def face_pixmap(key: FaceKey, zoom: float, pixel_ratio: float) -> QPixmap:
         box = QRectF(width * 0.19, width * CHEF_ASPECT * 0.64, width * 0.62, width * 0.42)
         draw_centred(painter, box, key.lines[0], palette.scene_font(max(9.0, width * 0.34), True), "#FFFFFF")
     else:
-        _write_ticket(painter, key.lines, width)
+        small = width * zoom < MIN_TASK_PX  # too small for the task's name to be read: the band's colour says it
+        _write_ticket(painter, key.lines[-1:] if small else key.lines, width)
     painter.end()
     pixmap.setDevicePixelRatio(pixel_ratio)
     return pixmap

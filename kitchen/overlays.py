@@ -1,9 +1,9 @@
-"""The pantry shelf (kernel memory) and the frost over a frozen process, for a kitchen pane.
+"""The pantry shelf (kernel memory) and the whole-pane overlays (frost, deadlock, closed) of a kitchen pane.
 
-Both are built once per layout and only change text, widths and visibility per
-frame. The frost is meant to be seen from the back of a lecture hall: it covers
-the whole kitchen with a tint and snowflakes and states the catastrophe in
-large type.
+All are built once per layout and only change text, widths and visibility per
+frame. The overlays are meant to be seen from the back of a lecture hall: each
+covers the whole kitchen with a tint and decorations and states the catastrophe
+in large type, in a caption placed where it hides none of the culprits.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from kitchen import palette
 from kitchen.items import Label, Region, StackItem, rounded_box, svg_icon
 
 KIB_PER_MIB = 1024
-FLAKES = 14  # decorations scattered over a whole-pane overlay
 
 
 def memory(kib: float) -> str:
@@ -132,61 +131,84 @@ def grouped_lockers(count: int) -> str:
 
 @dataclass(frozen=True)
 class OverlayLook:
-    """How a whole-pane overlay looks: tint, ink, decoration icon and the glyph around its headline."""
+    """How a whole-pane overlay looks: tint (and its opacity), ink, decoration icon, the glyph around its headline."""
 
     tint: str
     edge: str
     ink: str
     icon: str
     glyph: str
+    alpha: int = 150
+    icon_opacity: float = 0.25
+    icons: int = 14  # how many decorations are scattered over the pane
+    badge: str = ""  # an icon on each side of the headline
 
 
-FROST_LOOK = OverlayLook(palette.FROST, palette.SKY_BLUE, palette.FROST_INK, "snowflake", "\u2744")
+FROST_LOOK = OverlayLook(palette.FROST, palette.SKY_BLUE, palette.FROST_INK, "snowflake", "\u2744", icon_opacity=0.75)
 CLOSED_LOOK = OverlayLook("#F6D9C6", palette.VERMILLION, "#7A2E00", "alarm", "")
+DEADLOCK_LOOK = OverlayLook(palette.DEADLOCK, palette.VERMILLION, palette.DEADLOCK_INK, "padlock", "", alpha=90,
+                            icons=0, badge="padlock")
 
 
 class PaneOverlay(QGraphicsRectItem):
-    """A tint over the whole kitchen and a large caption: frost (the process cannot cook) or closed (killed)."""
+    """A tint over the whole kitchen and a large caption: frost (the process cannot cook), closed (killed) or
+    deadlock (nobody can ever continue).
 
-    def __init__(self, rect: QRectF, over: QRectF, ui: float, look: OverlayLook) -> None:
+    The caption sits in one of the pane's ``areas`` (tried in order), the first that does not hide the
+    items the overlay is about (``place_caption``), so the culprits stay in view.
+    """
+
+    def __init__(self, rect: QRectF, areas: list[QRectF], ui: float, look: OverlayLook) -> None:
         super().__init__(rect)
-        self.look = look
-        self.setBrush(palette.qcolour(look.tint, 150))
+        self.look, self.areas, self.ui = look, areas, ui
+        self.setBrush(palette.qcolour(look.tint, look.alpha))
         self.setPen(QPen(palette.qcolour(look.edge), 10 * ui))
         self.setZValue(20)
-        self._scatter(rect, look.icon)
-        panel = QRectF(over.left() + 20, over.top() + 4, over.width() - 40, 200 * ui)
-        self.panel, self.ui = panel, ui
-        self.box = rounded_box(panel, 18, "#FFFFFF", look.ink, self, 4 * ui)
+        self._scatter(rect, look)
+        self.box = rounded_box(areas[0], 18, "#FFFFFF", look.ink, self, 4 * ui)
         self.box.setOpacity(0.93)
-        self.headline = Label(58 * ui, look.ink, True, self, max_width=panel.width() - 40)
-        self.headline.place(panel.center().x(), panel.top() + 14 * ui, "centre")
+        self.badge_w = 52 * ui if look.badge else 0.0
+        self.headline = Label(58 * ui, look.ink, True, self, max_width=areas[0].width() - 40 - 2 * self.badge_w)
+        self.badges = [svg_icon(look.badge, self.badge_w, self) for _ in range(2 if look.badge else 0)]
         self.body = QGraphicsTextItem(self)
         self.body.setFont(palette.scene_font(30 * ui))
         self.body.setDefaultTextColor(palette.qcolour(palette.INK))
-        self.body.setTextWidth(panel.width() - 60)
-        self.body.setPos(panel.left() + 30, panel.top() + 84 * ui)
         self.caption = ("", "")
+        self.area = areas[0]
         self.setVisible(False)
 
-    def _scatter(self, rect: QRectF, icon: str) -> None:
-        for index in range(FLAKES):
+    def _scatter(self, rect: QRectF, look: OverlayLook) -> None:
+        for index in range(look.icons):
             angle = index * 2.39996  # golden angle: evenly scattered, same every time
-            radius = math.sqrt((index + 0.5) / FLAKES)
+            radius = math.sqrt((index + 0.5) / look.icons)
             size = 46 + 22 * (index % 3)
-            flake = svg_icon(icon, size, self)
+            flake = svg_icon(look.icon, size, self)
             flake.setPos(rect.center().x() + radius * math.cos(angle) * rect.width() * 0.48 - size / 2,
                          rect.center().y() + radius * math.sin(angle) * rect.height() * 0.48 - size / 2)
-            flake.setOpacity(0.75 if icon == "snowflake" else 0.25)
+            flake.setOpacity(look.icon_opacity)
 
-    def show_caption(self, headline: str, body: str) -> None:
-        if (headline, body) != self.caption:
-            self.caption = (headline, body)
-            glyph = self.look.glyph
-            self.headline.show_text(f"{glyph} {headline} {glyph}" if glyph else headline)
-            self.body.setPlainText(body)
-            panel = QRectF(self.panel)
-            panel.setHeight(self.body.pos().y() - panel.top() + self.body.boundingRect().height() + 12 * self.ui)
-            path = QPainterPath()
-            path.addRoundedRect(panel, 18, 18)
-            self.box.setPath(path)
+    def show_caption(self, headline: str, body: str, keep_clear: list[QRectF] = ()) -> None:
+        """Say ``headline`` and ``body`` in the first area that overlaps none of ``keep_clear``."""
+        area = next((a for a in self.areas if not any(a.intersects(r) for r in keep_clear)), self.areas[0])
+        if (headline, body) == self.caption and area == self.area:
+            return
+        self.caption, self.area = (headline, body), area
+        glyph = self.look.glyph
+        self.headline.show_text(f"{glyph} {headline} {glyph}" if glyph else headline)
+        self.body.setPlainText(body)
+        self._fit_panel(area)
+
+    def _fit_panel(self, area: QRectF) -> None:
+        """Size the white panel to its words, centred in ``area`` (or from its top when the words need more)."""
+        ui, pad = self.ui, 14 * self.ui
+        self.body.setTextWidth(area.width() - 60)
+        height = pad + 70 * ui + self.body.boundingRect().height() + pad
+        top = area.top() + max(0.0, (area.height() - height) / 2)
+        panel = QRectF(area.left(), top, area.width(), height)
+        self.headline.place(panel.center().x(), panel.top() + pad, "centre")
+        for badge, x in zip(self.badges, (panel.left() + 14, panel.right() - 14 - self.badge_w)):
+            badge.setPos(x, panel.top() + pad)
+        self.body.setPos(panel.left() + 30, panel.top() + pad + 70 * ui)
+        path = QPainterPath()
+        path.addRoundedRect(panel, 18, 18)
+        self.box.setPath(path)

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from engine.timeline import Event, KState, ProcessInfo, Snapshot, Timeline, UState
+from engine.timeline import Ev, Event, KState, ProcessInfo, Snapshot, Timeline, UState
 from kitchen.palette import grouped
 
 LEGEND = (
@@ -32,6 +32,8 @@ LEGEND = (
     ("cloned kitchen", "fork()", "the clone has one chef only"),
     ("chefs in another colour", "another process", "competing for the same stoves"),
     ("frost", "whole process blocked", "every chef waits at the oven"),
+    ("red-orange padlocks", "deadlock", "tickets wait for knives nobody can ever put back"),
+    ("ticket with a red cross", "stuck thread", "it can never finish"),
 )
 
 MODEL_NAMES = {"one-to-one": "One-to-one", "many-to-one": "Many-to-one", "many-to-many": "Many-to-many"}
@@ -241,6 +243,51 @@ def frozen_caption(snapshot: Snapshot) -> tuple[str, str]:
     back = f" Back in {ms(max(0.0, float(wakes.min()) - snapshot.t))}." if len(wakes) else ""
     return ("Whole process frozen",
             f"{who[0].upper()}{who[1:]} (a blocking system call), so none of its {tickets} can cook.{back}")
+
+
+MAX_DEADLOCK_LINES = 3  # who-waits-for-what lines in the deadlock caption
+
+
+def deadlock_at(timeline: Timeline, t: float) -> Event | None:
+    """The deadlock the pane has reached by time ``t`` (its first ``Ev.DEADLOCK`` event), or None."""
+    reports = timeline.events_of(Ev.DEADLOCK)
+    return reports[0] if reports and reports[0].t <= t else None
+
+
+def deadlock_caption(timeline: Timeline, report: str) -> tuple[str, str]:
+    """Headline and who-waits-for-what, in kitchen words with the OS words, for a deadlock report."""
+    process = getattr(report, "process", 0)
+    waits = getattr(report, "waits", ())
+    lines = [_wait_words(timeline, process, wait) for wait in waits[:MAX_DEADLOCK_LINES]]
+    if len(waits) > MAX_DEADLOCK_LINES:
+        lines.append(f"… and {len(waits) - MAX_DEADLOCK_LINES} more waiting in a circle.")
+    body = "\n".join(lines) if lines else f"{report[:1].upper()}{report[1:]}."
+    who = "nobody" if process == 0 else _kitchen_name(timeline, process)
+    return f"Deadlock — {who} can {'ever' if process == 0 else 'never'} continue", body
+
+
+def _kitchen_name(timeline: Timeline, process: int) -> str:
+    """A process as a kitchen: ``the clone`` for a fork() child, else the neighbour's name."""
+    if process >= len(timeline.processes):
+        return f"process {process}"
+    info = timeline.processes[process]
+    return "the clone" if info.parent >= 0 else info.name
+
+
+def _wait_words(timeline: Timeline, process: int, wait) -> str:
+    """``The clone's ticket spawner #1 waits for the knife (mutex) held by slicer #1, who does not exist in …``."""
+    kitchen = _kitchen_name(timeline, process) if process else "our kitchen"
+    owner = "Our" if process == 0 else f"{kitchen[:1].upper()}{kitchen[1:]}'s"
+    ticket = timeline.uthread_name(wait.ticket).removesuffix(" (child)")
+    if not wait.lock:
+        return (f"{owner} ticket {ticket} waits for a chef (kernel thread), but every chef of its kitchen is stuck "
+                "waiting for a knife.")
+    knife = "the knife" if wait.lock == "knife" else f"the knife '{wait.lock}'"
+    holder = timeline.uthread_name(wait.holder)
+    if wait.holder_exists:
+        return f"{owner} ticket {ticket} waits for {knife} (mutex) held by {holder}."
+    why = ": fork() copied only the thread that called it" if kitchen == "the clone" else ""
+    return f"{owner} ticket {ticket} waits for {knife} (mutex) held by {holder}, who does not exist in {kitchen}{why}."
 
 
 def terminated_caption(signal: str) -> tuple[str, str]:

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 from engine.timeline import (K_BLOCKED, K_EXITED, U_BLOCKED, U_FINISHED, U_KILLED, U_PARKED, U_PENDING,
                              U_REFUSED, U_STUCK, U_WAIT_LOCK, Snapshot, Timeline)
 from kitchen import palette, pane_text
-from kitchen.items import ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, svg_icon
-from kitchen.overlays import CLOSED_LOOK, FROST_LOOK, PaneOverlay, PantryShelf
+from kitchen.items import (ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, rounded_box,
+                           svg_icon)
+from kitchen.overlays import CLOSED_LOOK, DEADLOCK_LOOK, FROST_LOOK, PaneOverlay, PantryShelf
 from kitchen.pane_layout import DEFAULT_HEIGHT, WIDTH, PaneLayout, compute_layout, scene_height_for
 from kitchen.pane_marks import EventMarks
 from kitchen.pane_plan import Capacities, FramePlan, plan_frame
@@ -61,6 +62,8 @@ class KitchenView(QGraphicsView):
         self._height = DEFAULT_HEIGHT
         self._snapshot: Snapshot | None = None
         self._frozen = False
+        self._stuck_process = -1  # the process a deadlock stopped for good, or -1
+        self._culprits: list[QRectF] = []  # where the chefs and tickets an overlay is about stand (kept in view)
         self._known_chefs = 0
         self.last_frame: dict[str, int] = {}
         self.set_timeline(timeline, title)
@@ -82,6 +85,9 @@ class KitchenView(QGraphicsView):
         """Give every drawn item its new target (cheap; items glide there in ``advance_tween``)."""
         self._snapshot = snapshot
         self._frozen = snapshot.frozen(0)
+        deadlock = pane_text.deadlock_at(self.timeline, snapshot.t)
+        self._stuck_process = -1 if deadlock is None else getattr(deadlock.info, "process", 0)
+        self._culprits = []
         self.marks.update(snapshot.t)
         plan = plan_frame(snapshot, self._room)
         self._show_stoves(plan)
@@ -91,6 +97,7 @@ class KitchenView(QGraphicsView):
         self.pantry.show_memory(snapshot.process_memory_kib[0] if snapshot.process_memory_kib else 0,
                                 snapshot.refused)
         self._show_frost(snapshot)
+        self._show_deadlock(deadlock)
         self._show_terminated(snapshot)
         self._known_chefs = len(snapshot.k_state)
         self.last_frame = {"chefs": self.chefs.drawn, "tickets": self.tickets.drawn}
@@ -126,6 +133,10 @@ class KitchenView(QGraphicsView):
         """Whether the frost overlay (whole process frozen) is showing."""
         return self.frost.isVisible()
 
+    def deadlock_shown(self) -> bool:
+        """Whether the deadlock overlay (nobody can ever continue) is showing."""
+        return self.deadlock.isVisible()
+
     def describe_item(self, item) -> str:
         """Tooltip/inspector text for a scene item (a chef, ticket, stove, stack or region), or ''."""
         while item is not None and item.data(ROLE_KEY) is None:
@@ -157,8 +168,10 @@ class KitchenView(QGraphicsView):
         self._build_pools(layout)
         self.pantry = self._add(PantryShelf(layout.pantry, layout.ui, self.timeline.kernel_thread_kib,
                                             self.timeline.memory_budget_kib))
-        self.frost = self._add(PaneOverlay(scene.sceneRect(), layout.stoves, layout.ui, FROST_LOOK))
-        self.closed = self._add(PaneOverlay(scene.sceneRect(), layout.stoves, layout.ui, CLOSED_LOOK))
+        bottom, stoves, middle = _caption_areas(layout)
+        self.frost = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle], layout.ui, FROST_LOOK))
+        self.deadlock = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle, stoves], layout.ui, DEADLOCK_LOOK))
+        self.closed = self._add(PaneOverlay(scene.sceneRect(), [stoves], layout.ui, CLOSED_LOOK))
         self._fit()
 
     def _add(self, item, x: float = 0.0, y: float = 0.0):
@@ -179,7 +192,7 @@ class KitchenView(QGraphicsView):
 
     def _build_header(self, layout: PaneLayout) -> None:
         ui, header = layout.ui, layout.header
-        title = self._add_static(Label(34 * ui, palette.INK, True))
+        title = self._add_static(Label(34 * ui, palette.INK, True, max_width=header.width() - 40 * ui))
         title.place(header.left(), header.top() + 6)
         title.show_text(self.title)
         self.subtitle = self._add(Label(21 * ui, palette.MUTED_INK))
@@ -189,10 +202,26 @@ class KitchenView(QGraphicsView):
         badge.show_text("?")
         badge.setToolTip(pane_text.legend_html())
         badge.setData(ROLE_KEY, "legend")
+        self._build_task_legend(layout)
         if self.timeline.cores > MAX_DRAWN_STOVES:
             more = self._add_static(Label(17 * ui, palette.MUTED_INK))
             more.place(layout.stoves.right(), layout.stoves.bottom() - 20 * ui, "right")
             more.show_text(f"+ {palette.grouped(self.timeline.cores - MAX_DRAWN_STOVES)} more stoves not drawn")
+
+    def _build_task_legend(self, layout: PaneLayout) -> None:
+        """When the kitchen cooks several tasks: each task's ticket colour and name, right of the subtitle."""
+        if len(self.tasks) < 2:
+            return
+        ui, right = layout.ui, layout.header.right()
+        top = layout.header.top() + 48 * ui
+        for index in reversed(range(len(self.tasks))):
+            name = self._add_static(Label(21 * ui, palette.INK, True))
+            name.place(right, top, "right")
+            name.show_text(pane_text.short_task(self.tasks[index]))
+            right -= name.boundingRect().width() + 26 * ui
+            self._add_static(rounded_box(QRectF(0, 0, 20 * ui, 20 * ui), 3, palette.task_colour(index), palette.INK,
+                                         edge_width=2 * ui), right + 2 * ui, top + 3 * ui)
+            right -= 14 * ui
 
     def _build_regions(self, layout: PaneLayout) -> None:
         ui = layout.ui
@@ -268,12 +297,12 @@ class KitchenView(QGraphicsView):
         self.chefs.release_except(set(keys.tolist()), self._chef_exit)
         slots = self.chefs.place(keys, xy, self._chef_spawn)
         processes = snapshot.k_process[keys].tolist()
-        lifted = (snapshot.k_state[keys] == K_BLOCKED) & self._frozen
-        for slot, key, process, lift in zip(slots, keys.tolist(), processes, lifted.tolist()):
+        for slot, key, process in zip(slots, keys.tolist(), processes):
             chef = self.chefs.items[slot]
             chef.dress(key, palette.process_colour(process), self._tag(process))
             chef.set_mark(self.marks.mark_of(key))
-            chef.lift(lift)
+        lifted = ((snapshot.k_state[keys] == K_BLOCKED) & self._frozen) | (snapshot.k_process[keys] == self._stuck_process)
+        self._lift(self.chefs, slots, lifted)
         self._mark_lock_waiters(snapshot, keys, slots)
         return dict(zip(keys.tolist(), slots))
 
@@ -345,16 +374,27 @@ class KitchenView(QGraphicsView):
         work = snapshot.u_work[keys]
         fraction = np.divide(snapshot.u_done[keys], work, out=np.ones(len(keys)), where=work > 0)
         countdown = snapshot.u_wake_at[keys] - snapshot.t
-        states = snapshot.u_state[keys].tolist()
+        states = snapshot.u_state[keys]
         holders = set(snapshot.process_locks.values())
-        for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(), states):
+        for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(),
+                                                states.tolist()):
             ticket = self.tickets.items[slot]
             if ticket.uthread != key or ticket.stuck != (state == U_STUCK):
                 self._label_ticket(ticket, key, state == U_STUCK)
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait))
             ticket.set_knife(key in holders, state == U_WAIT_LOCK)
-            ticket.lift(self._frozen and state == U_BLOCKED)
+        held_up = ((states == U_WAIT_LOCK) | (states == U_STUCK)) & (snapshot.u_process[keys] == self._stuck_process)
+        self._lift(self.tickets, slots, ((states == U_BLOCKED) & self._frozen) | held_up)
+
+    def _lift(self, pool: Pool, slots: list[int], lifted: np.ndarray) -> None:
+        """Draw these chefs or tickets above the overlay (they are what it is about) and keep its caption off them."""
+        room = 24 * self.layout_.ui  # a chef's name tag above, a ticket's bar and countdown below
+        for slot, lift in zip(slots, lifted.tolist()):
+            item = pool.items[slot]
+            item.lift(lift)
+            if lift:
+                self._culprits.append(item.rect().translated(*pool.target[slot]).adjusted(-room, -room, room, room))
 
     def _label_ticket(self, ticket: TicketItem, uthread: int, stuck: bool) -> None:
         """Number, task (when the kitchen has several) and task colour of a ticket; a red cross when stuck."""
@@ -405,9 +445,15 @@ class KitchenView(QGraphicsView):
     def _show_frost(self, snapshot: Snapshot) -> None:
         frozen = self._frozen
         if frozen:
-            self.frost.show_caption(*pane_text.frozen_caption(snapshot))
+            self.frost.show_caption(*pane_text.frozen_caption(snapshot), self._culprits)
         if frozen != self.frost.isVisible():
             self.frost.setVisible(frozen)
+
+    def _show_deadlock(self, deadlock) -> None:
+        if deadlock is not None:
+            self.deadlock.show_caption(*pane_text.deadlock_caption(self.timeline, deadlock.info), self._culprits)
+        if (deadlock is not None) != self.deadlock.isVisible():
+            self.deadlock.setVisible(deadlock is not None)
 
     def _show_terminated(self, snapshot: Snapshot) -> None:
         signal = snapshot.terminated.get(0)
@@ -450,7 +496,7 @@ class KitchenView(QGraphicsView):
         to_view = self.viewportTransform()
         zoom, shift = to_view.m11(), np.array([to_view.dx(), to_view.dy()])
         for pool in (self.chefs, self.tickets):
-            pool.snap = lambda xy: (np.round(xy * zoom + shift) - shift) / zoom
+            pool.set_snap(lambda xy: (np.round(xy * zoom + shift) - shift) / zoom)
         bar_px = self.layout_.ticket_w * zoom
         for ticket in self.tickets.items:
             ticket.bar_step = 0.5 / max(bar_px, 1.0)
@@ -472,6 +518,13 @@ class KitchenView(QGraphicsView):
         if text:
             self.inspected.emit(text)
         super().mousePressEvent(event)
+
+
+def _caption_areas(layout: PaneLayout) -> tuple[QRectF, QRectF, QRectF]:
+    """Where an overlay's caption may go: over the rail, waiting spot and pantry; the stoves; the bench and oven."""
+    bottom = QRectF(layout.rail.topLeft(), layout.pantry.bottomRight())
+    middle = QRectF(layout.bench.topLeft(), layout.oven.bottomRight())
+    return bottom, layout.stoves, middle
 
 
 def _door_rect(layout: PaneLayout) -> QRectF:
@@ -501,4 +554,4 @@ def _countdown(state: int, wait: float) -> str:
     """The note under a ticket: time until its I/O returns, or what holds it up."""
     if state in (U_BLOCKED, U_PARKED) and wait == wait:
         return pane_text.countdown(wait)
-    return {U_WAIT_LOCK: "wait", U_STUCK: "stuck"}.get(state, "")
+    return {U_WAIT_LOCK: "waits", U_STUCK: "stuck"}.get(state, "")

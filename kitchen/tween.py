@@ -31,6 +31,7 @@ class Pool:
         size = len(self.items)
         self.pos = np.zeros((size, 2))
         self.target = np.zeros((size, 2))
+        self.shown = np.full((size, 2), np.nan)  # where Qt last put each item (NaN: not yet on a whole pixel)
         self.key = np.full(size, -1, dtype=np.int64)
         self.slot_of: dict[int, int] = {}
         self.free = list(range(size - 1, -1, -1))
@@ -78,6 +79,7 @@ class Pool:
         self.pos[slot] = spawn
         item = self.items[slot]
         item.setPos(*spawn)  # put on a whole pixel by the next ``advance``
+        self.shown[slot] = np.nan
         self._fresh.append(slot)
         item.show_if(True)
         self._vacated.discard(slot)
@@ -107,12 +109,24 @@ class Pool:
         step = 1.0 - np.exp(-max(dt_s, 0.0) / _TAU_S)
         close = np.abs(delta[moving]).max(axis=1) * (1.0 - step) <= _SETTLED
         self.pos[moving] += delta[moving] * np.where(close, 1.0, step)[:, None]
-        placed = np.union1d(moving, self._fresh) if self._fresh else moving
-        self._fresh.clear()
-        for slot, (x, y) in zip(placed.tolist(), self.snap(self.pos[placed]).tolist()):
-            self.items[slot].setPos(x, y)
+        self._show_positions(np.union1d(moving, self._fresh) if self._fresh else moving)
         self.moved = len(moving)
         self._retire_leavers(dt_s, set(moving[~close].tolist()))
+
+    def set_snap(self, snap: Callable[[np.ndarray], np.ndarray]) -> None:
+        """How to put scene positions on whole device pixels (after a zoom); every item is put again."""
+        self.snap = snap
+        self.shown[:] = np.nan
+        self._fresh = list(self.slot_of.values()) + list(self.leaving)
+
+    def _show_positions(self, slots: np.ndarray) -> None:
+        """Put these items where they are now, on whole pixels; Qt hears only of those that changed pixel."""
+        self._fresh.clear()
+        snapped = self.snap(self.pos[slots])
+        changed = np.any(snapped != self.shown[slots], axis=1)
+        self.shown[slots] = snapped
+        for slot, (x, y) in zip(slots[changed].tolist(), snapped[changed].tolist()):
+            self.items[slot].setPos(x, y)
 
     def _retire_leavers(self, dt_s: float, still_moving: set[int]) -> None:
         for slot in list(self.leaving):

@@ -376,3 +376,105 @@ def test_only_a_few_leave_by_the_door_at_once(qtbot):
     pool.place(np.arange(0), np.zeros((0, 2)), lambda key: (0.0, 0.0))
     assert len(pool.leaving) == MAX_LEAVING
     assert sum(item.isVisible() for item in pool.items) == MAX_LEAVING
+
+
+@pytest.fixture(scope="module")
+def fork() -> ScenarioRun:
+    return _lesson("fork")
+
+
+def test_deadlock_overlay_says_who_waits_for_what(qtbot, fork):
+    """fork lesson at 50 ms: both plain-fork panes show the deadlock overlay naming the waiter, knife and absent holder."""
+    shown = [_view(qtbot, pane.timeline, 50).deadlock_shown() for pane in fork.panes]
+    assert shown == [True, True, False]
+    view = _view(qtbot, fork.panes[1].timeline, 50)
+    headline, body = view.deadlock.caption
+    assert headline == "Deadlock — the clone can never continue"
+    assert body == ("The clone's ticket spawner #1 waits for the knife (mutex) held by slicer #1, who does not exist "
+                    "in the clone: fork() copied only the thread that called it.")
+
+
+def test_deadlock_overlay_appears_when_the_engine_reports_it(qtbot, fork):
+    """Before the deadlock is detected (10 ms) there is no overlay; from 15 ms on there is."""
+    timeline = fork.panes[0].timeline
+    assert timeline.events_of(Ev.DEADLOCK)[0].t == 15
+    view = _view(qtbot, timeline, 10)
+    assert not view.deadlock_shown()
+    _settle(view, timeline, 15)
+    assert view.deadlock_shown()
+
+
+def test_deadlocked_clone_is_drawn_above_the_overlay_and_the_caption_clear_of_it(qtbot, fork):
+    """Many-to-one fork: the clone's stuck ticket sits on the rail, marked stuck, above the overlay and not under its caption."""
+    view = _view(qtbot, fork.panes[1].timeline, 50)
+    stuck = [ticket for ticket in _visible(view, TicketItem) if ticket.stuck]
+    assert [ticket.uthread for ticket in stuck] == [2]
+    assert stuck[0].zValue() > view.deadlock.zValue()
+    assert stuck[0].countdown.text() == "stuck"
+    assert not view.deadlock.box.sceneBoundingRect().intersects(stuck[0].sceneBoundingRect())
+    assert view.rail.heading.text() == "Ticket rail · user-level run queue: 1 ticket · 1 stuck"
+
+
+def test_tickets_waiting_for_the_knife_at_user_level_wait_on_the_rail(qtbot):
+    """Many-to-one, 3 tickets share the knife: at 50 ms the two waiters hang on the rail with a faded knife."""
+    run = ScenarioRun(_scenario([{"name": "carve", "count": 3, "steps": ["lock knife", "cpu 100", "unlock knife"]}],
+                                panes=[MODELS[1]])).run_to_end()
+    view = _view(qtbot, run.panes[0].timeline, 50)
+    waiters = sorted(ticket.uthread for ticket in _visible(view, TicketItem) if ticket.knife_mode == (False, True))
+    assert waiters == [1, 2]
+    assert all(ticket.countdown.text() == "waits" for ticket in _visible(view, TicketItem) if ticket.uthread in waiters)
+    assert view.rail.heading.text() == "Ticket rail · user-level run queue: 2 tickets · 2 wait for the knife"
+
+
+def test_system_scope_many_to_many_binds_each_ticket_to_its_own_chef(qtbot):
+    """M:N with scope scs behaves like one-to-one in the pane: no rail lines, the rail note, SCS in the title."""
+    run = ScenarioRun(_scenario([{"name": "chop", "count": 6, "steps": ["cpu 100"]}],
+                                panes=[{"model": "many-to-many", "scope": "scs"}], cores=2)).run_to_end()
+    view = _view(qtbot, run.panes[0].timeline, 50)
+    assert view.bound
+    assert view.title == "Many-to-many · system scope (each ticket bound to its own chef)"
+    assert view.rail.note.text() == "Not used with system scope (scs): every ticket is bound to its own chef"
+    assert view.bench.heading.text() == "Bench · kernel run queue: 4 chefs"
+    view.set_timeline(run.panes[0].timeline, "M:N, 6 orders")
+    assert view.title == "M:N, 6 orders · SCS"
+
+
+def test_process_scope_many_to_many_keeps_its_rail(qtbot, parallelism):
+    """M:N with process scope (the default) is not bound: its waiting tickets hang on the rail."""
+    view = _view(qtbot, parallelism.panes[2].timeline, 500)
+    assert not view.bound
+    assert view.rail.heading.text() == "Ticket rail · user-level run queue: 28 tickets"
+
+
+def test_tickets_of_several_tasks_show_their_task(qtbot, blocking):
+    """Blocking lesson (bake and chop): tickets say "bake"/"chop" above their number and wear their task's colour."""
+    view = _view(qtbot, blocking.panes[0].timeline, 1000)
+    faces = {ticket.uthread: ticket.face.key for ticket in _visible(view, TicketItem)}
+    names = {uthread: blocking.panes[0].timeline.uthread_name(uthread) for uthread in faces}
+    assert {key.lines[0] for key in faces.values()} == {"bake", "chop"}
+    for uthread, key in faces.items():
+        task, number = names[uthread].split(" #")
+        assert key.lines == (task, f"#{number}")
+    assert len({key.colour for key in faces.values()}) == 2
+
+
+def test_tickets_of_a_single_task_show_just_their_number(qtbot, parallelism):
+    """Parallelism lesson (one task): tickets say "#12" and keep the yellow band."""
+    view = _view(qtbot, parallelism.panes[1].timeline, 500)
+    keys = [ticket.face.key for ticket in _visible(view, TicketItem)]
+    assert {key.lines for key in keys} >= {("#1",), ("#2",)}
+    assert {key.colour for key in keys} == {"#F0E442"}
+
+
+def test_deadlock_in_our_kitchen_names_the_circle(qtbot):
+    """Two tickets each hold one knife and want the other's: 'nobody can ever continue', one line per wait."""
+    steps = [["lock board", "cpu 10", "lock knife", "unlock knife", "unlock board"],
+             ["lock knife", "cpu 10", "lock board", "unlock board", "unlock knife"]]
+    run = ScenarioRun(_scenario([{"name": name, "steps": s} for name, s in zip(("left", "right"), steps)],
+                                panes=[MODELS[0]], cores=2)).run_to_end()
+    view = _view(qtbot, run.panes[0].timeline, 20)
+    assert view.deadlock_shown()
+    assert view.deadlock.caption == ("Deadlock — nobody can ever continue",
+                                     "Our ticket right #1 waits for the knife 'board' (mutex) held by left #1.\n"
+                                     "Our ticket left #1 waits for the knife (mutex) held by right #1.")
+    assert all(chef.zValue() > view.deadlock.zValue() for chef in _visible(view, ChefItem))
