@@ -250,9 +250,9 @@ def _ticket_band(painter: QPainter, key: FaceKey) -> None:
 
 
 def _write_ticket(painter: QPainter, lines: tuple[str, ...], width: float) -> None:
-    """The ticket's number, big; above it the task's short name when the kitchen has several tasks."""
+    """The ticket's number, big (shrunk to fit if long); above it the task's short name when there is one."""
     unit = width / 40
-    bold = palette.scene_font(max(9.0, width * 0.45), True)
+    bold = palette.scene_font(max(9.0, width * (0.45 if len(lines) == 2 else 0.55)), True)
     if len(lines) == 2:
         draw_centred(painter, QRectF(2.5 * unit, 12 * unit, 35 * unit, 13 * unit), lines[0],
                      palette.scene_font(max(7.0, width * 0.3)), palette.INK)
@@ -356,7 +356,7 @@ class TicketItem(_Root):
         self.bar.setPen(Qt.PenStyle.NoPen)
         self.bar_rect = bar
         self.bar_step = 0.004  # smallest change of the fill worth a repaint (the view sets ~half a pixel)
-        self.countdown = Label(max(10.0, 15 * ui), palette.WAITING, True, self)
+        self.countdown = Label(max(10.0, 15 * ui if ui <= 1 else 18 * ui), palette.WAITING, True, self)
         self.countdown.place(ticket_w / 2, bar.bottom() + 1, "centre")
         self.knife = svg_icon("knife", ticket_w * 0.9, self)
         self.knife.setPos(ticket_w * 0.05, -ticket_w * 0.32)

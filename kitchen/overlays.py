@@ -32,9 +32,9 @@ def memory(kib: float) -> str:
 class PantryShelf(Region):
     """One locker per chef of our process, a gauge against the budget line, and the 'pantry full' banner."""
 
-    def __init__(self, rect: QRectF, ui: float, locker_kib: int, budget_kib: float | None) -> None:
+    def __init__(self, rect: QRectF, ui: float, locker_kib: int, budget_kib: float | None, short: bool = False) -> None:
         super().__init__(rect, "Pantry shelf · kernel memory", ui)
-        self.ui, self.locker_kib, self.budget_kib = ui, locker_kib, budget_kib
+        self.ui, self.locker_kib, self.budget_kib, self.short = ui, locker_kib, budget_kib, short
         self.locker_w = 20 * ui
         top = rect.top() + 34 * ui
         self.stack = StackItem("lockers", self.locker_w * 1.6, ui, icon="locker", inline=True,
@@ -100,7 +100,8 @@ class PantryShelf(Region):
             self.stack.setPos(self.lockers[drawn].pos())
         self.stack.show_count(used - drawn)
         budget = f" of {memory(self.budget_kib)} budget" if self.budget_kib else ""
-        self.set_heading(f"Pantry shelf · kernel memory: {grouped_lockers(used)}, {memory(used_kib)}{budget}")
+        words = f"{grouped_lockers(used)}, {memory(used_kib)}{budget}"
+        self.set_heading(f"Pantry · {words}" if self.short else f"Pantry shelf · kernel memory: {words}")
         full = self.budget_kib is not None and used_kib + self.locker_kib > self.budget_kib
         self._fill_gauge(used_kib, full)
         self._show_banner(refused, full)

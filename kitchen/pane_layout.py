@@ -31,6 +31,10 @@ GAP = 10.0
 TAG_ROOM = 16.0  # above a chef, for its process's name tag
 RAIL_EXTRA = 26.0  # below a ticket on the rail: its progress bar and a short note
 PANTRY_H = 96.0  # the pantry shelf: heading, lockers, gauge
+HEADER_H = 82.0  # the title and a subtitle line
+TITLE_H = 50.0  # the title alone
+BAND_SHARES = (0.28, 0.38, 0.34)  # of the room left: stoves; bench and oven; rail and waiting spot
+HEIGHT_PER_UI = 560.0  # a pane this many units tall per unit of type scale has room for all its regions
 MIN_CHEF_W = 16.0
 
 
@@ -129,15 +133,15 @@ def _region_grid(region: QRectF, heading: float, slot_w: float, slot_h: float, r
     return SlotGrid(inner, slot_w, slot_h)
 
 
-def _bands(height: float, ui: float) -> list[float]:
+def _bands(height: float, ui: float, header_h: float) -> list[float]:
     """Top edges of the header, stoves, bench/oven, rail/waiting and pantry bands, and the bottom edge.
 
     The header and the pantry get the fixed room their type needs; the rest is shared out.
     """
-    header, pantry = 82 * ui, PANTRY_H * ui
+    header, pantry = header_h * ui, PANTRY_H * ui
     rest = height - header - pantry - 4 * GAP - 8
     tops = [0.0, header]
-    for share in (0.30, 0.42, 0.28):
+    for share in BAND_SHARES:
         tops.append(tops[-1] + rest * share + GAP)
     tops.append(tops[-1] + pantry + GAP)
     return tops
@@ -147,9 +151,14 @@ def _band(tops: list[float], index: int, left: float = MARGIN, right: float = WI
     return QRectF(left, tops[index], right - left, tops[index + 1] - tops[index] - GAP)
 
 
-def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0) -> PaneLayout:
-    """Lay out a pane with ``cores`` stoves, ``height`` scene units tall, type scaled by ``ui``."""
-    tops = _bands(height, ui)
+def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0, subtitle: bool = True) -> PaneLayout:
+    """Lay out a pane with ``cores`` stoves, ``height`` scene units tall, type scaled by ``ui``.
+
+    ``subtitle``: the header has a second line under the title (presenter mode may leave it out). A short
+    pane gets less of a big type scale, so that its regions still hold a chef and a ticket.
+    """
+    ui = min(ui, max(1.0, height / HEIGHT_PER_UI))
+    tops = _bands(height, ui, HEADER_H if subtitle else TITLE_H)
     stoves = _band(tops, 1)
     cells, cell_w = _stove_cells(cores, stoves)
     middle, split = WIDTH / 2, MARGIN + (WIDTH - 2 * MARGIN) * 0.64

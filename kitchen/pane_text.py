@@ -109,15 +109,17 @@ def ms(value: float) -> str:
     return f"{grouped(round(value))}\u00a0ms"
 
 
-def countdown(wait_ms: float) -> str:
-    """Time left, as a countdown under a ticket: whole ms below 100 ms, then rounded up to 10 ms, then 100 ms.
+def countdown(wait_ms: float, short: bool = False) -> str:
+    """Time left, as a countdown under a ticket: in whole ms, to the nearest 10 ms from a second on.
 
-    Coarser steps for long waits keep the number still enough to read while it counts down.
+    The coarser step keeps long countdowns still enough to read (it is off by at most 0.5 %); ``short``
+    writes waits of a second or more in seconds (``2.0 s``), which fits under a ticket in big type.
     """
     if wait_ms < 0.5:
         return "<1\u00a0ms"
-    step = 1 if wait_ms < 100 else 10 if wait_ms < 1000 else 100
-    return ms(math.ceil(round(wait_ms, 6) / step) * step)
+    step = 1 if wait_ms < 1000 else 10
+    left = round(wait_ms / step) * step
+    return f"{left / 1000:.1f}\u00a0s" if short and left >= 1000 else ms(left)
 
 
 def _process_name(timeline: Timeline, process: int) -> str:

@@ -36,7 +36,7 @@ STACKS = (("bench", "chefs", "on the bench (kernel run queue: ready kernel threa
           ("oven", "waiting", "at the oven (blocked kernel threads, and tickets in the event loop's wait set)"),
           ("waiting", "chefs", "in the waiting spot (idle kernel threads)"),
           ("rail", "tickets", "on the ticket rail (user-level run queue: ready user threads)"))
-PRESENTER_SCALE = 1.3
+PRESENTER_SCALE = 1.75  # type and lines in presenter mode, read from the back of a lecture hall
 RELAYOUT_TOLERANCE = 0.06  # relayout when the view's aspect changes the scene height by more than this
 
 
@@ -59,6 +59,7 @@ class KitchenView(QGraphicsView):
         self.setBackgroundBrush(palette.qcolour(palette.PAPER))
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self._ui = 1.0
+        self.presenting = False
         self._height = DEFAULT_HEIGHT
         self._snapshot: Snapshot | None = None
         self._frozen = False
@@ -115,10 +116,10 @@ class KitchenView(QGraphicsView):
         self.last_frame["moved"] = self.chefs.moved + self.tickets.moved
 
     def set_presenter(self, on: bool) -> None:
-        """Presenter mode for projectors: bigger type and thicker lines (fewer items fit)."""
-        ui = PRESENTER_SCALE if on else 1.0
-        if ui != self._ui:
-            self._ui = ui
+        """Presenter mode for projectors: bigger type, thicker lines, fewer words (no subtitle, short headings)."""
+        if on != self.presenting:
+            self.presenting = on
+            self._ui = PRESENTER_SCALE if on else 1.0
             self._rebuild_keeping_snapshot()
 
     def legend_html(self) -> str:
@@ -158,7 +159,7 @@ class KitchenView(QGraphicsView):
         self.backdrop.clear()
         self.resetCachedContent()
         cores = min(self.timeline.cores, MAX_DRAWN_STOVES)
-        layout = compute_layout(cores, self._height, self._ui)
+        layout = compute_layout(cores, self._height, self._ui, subtitle=not self.presenting or len(self.tasks) > 1)
         self.layout_ = layout
         scene.setSceneRect(0, 0, WIDTH, layout.height)
         self._build_header(layout)
@@ -167,7 +168,7 @@ class KitchenView(QGraphicsView):
         self._build_regions(layout)
         self._build_pools(layout)
         self.pantry = self._add(PantryShelf(layout.pantry, layout.ui, self.timeline.kernel_thread_kib,
-                                            self.timeline.memory_budget_kib))
+                                            self.timeline.memory_budget_kib, short=self.presenting))
         bottom, stoves, middle = _caption_areas(layout)
         self.frost = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle], layout.ui, FROST_LOOK))
         self.deadlock = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle, stoves], layout.ui, DEADLOCK_LOOK))
@@ -382,7 +383,7 @@ class KitchenView(QGraphicsView):
             if ticket.uthread != key or ticket.stuck != (state == U_STUCK):
                 self._label_ticket(ticket, key, state == U_STUCK)
             ticket.set_progress(done)
-            ticket.countdown.show_text(_countdown(state, wait))
+            ticket.countdown.show_text(_countdown(state, wait, self.presenting))
             ticket.set_knife(key in holders, state == U_WAIT_LOCK)
         held_up = ((states == U_WAIT_LOCK) | (states == U_STUCK)) & (snapshot.u_process[keys] == self._stuck_process)
         self._lift(self.tickets, slots, ((states == U_BLOCKED) & self._frozen) | held_up)
@@ -397,12 +398,13 @@ class KitchenView(QGraphicsView):
                 self._culprits.append(item.rect().translated(*pool.target[slot]).adjusted(-room, -room, room, room))
 
     def _label_ticket(self, ticket: TicketItem, uthread: int, stuck: bool) -> None:
-        """Number, task (when the kitchen has several) and task colour of a ticket; a red cross when stuck."""
+        """Number, task (when the kitchen has several; presenter mode leaves it to the colour) and task colour of a
+        ticket; a red cross when stuck."""
         name = self.timeline.uthread_name(uthread)
         task = pane_text.task_of(name)
         several = len(self.tasks) > 1
         band = palette.task_colour(self.tasks.index(task)) if several and task in self.tasks else palette.YELLOW
-        ticket.label(uthread, pane_text.ticket_words(name, several), band, stuck)
+        ticket.label(uthread, pane_text.ticket_words(name, several and not self.presenting), band, stuck)
 
     def _show_counts(self, snapshot: Snapshot, plan: FramePlan) -> None:
         layout = self.layout_
@@ -420,27 +422,36 @@ class KitchenView(QGraphicsView):
             x, y = grid.positions[min(shown, grid.capacity - 1)]
             stack.setPos(x + 4, y + 6)
 
+    def _say(self, words: str, presenter_words: str) -> str:
+        """The words for the pane, or fewer of them (readable from the back of a room) in presenter mode."""
+        return presenter_words if self.presenting else words
+
     def _headings(self, snapshot: Snapshot, plan: FramePlan) -> None:
-        self.bench.set_heading(f"Bench · kernel run queue: {_count(plan.bench.total, 'chef')}")
+        chefs = _count(plan.bench.total, 'chef')
+        self.bench.set_heading(self._say(f"Bench · kernel run queue: {chefs}", f"Bench · {chefs}"))
         parts = [f"{_count(plan.oven_chefs.total, 'chef')} blocked"] if plan.oven_chefs.total else []
         if plan.oven_tickets.total:
             parts.append(f"{_count(plan.oven_tickets.total, 'ticket')} in the wait set")
         self.oven.set_heading("Oven · " + (", ".join(parts) or "no chef blocked"))
         self._rail_heading(plan)
-        self.waiting.set_heading(f"Waiting spot · idle: {_count(plan.waiting.total, 'chef')}")
+        idle = _count(plan.waiting.total, 'chef')
+        self.waiting.set_heading(self._say(f"Waiting spot · idle: {idle}", f"Waiting spot · {idle}"))
         self.gone.show_text(f"{palette.grouped(plan.exited)} left" if plan.exited else "")
         busy = int(np.count_nonzero(plan.stove_chefs >= 0))
-        self.subtitle.show_text(f"t = {pane_text.ms(snapshot.t)} · {busy} of {_count(len(plan.stove_chefs), 'stove')} "
-                                f"cooking · {_count(snapshot.completed, 'order')} done")
+        self.subtitle.show_text(self._say(f"t = {pane_text.ms(snapshot.t)} · {busy} of "
+                                          f"{_count(len(plan.stove_chefs), 'stove')} cooking · "
+                                          f"{_count(snapshot.completed, 'order')} done", ""))
 
     def _rail_heading(self, plan: FramePlan) -> None:
         held_up = [f"{plan.rail_lock_waiters} wait{'s' * (plan.rail_lock_waiters == 1)} for the knife"
                    ] if plan.rail_lock_waiters else []
         held_up += [f"{plan.rail_stuck} stuck"] if plan.rail_stuck else []
-        self.rail.set_heading(f"Ticket rail · user-level run queue: {_count(plan.rail.total, 'ticket')}"
+        tickets = _count(plan.rail.total, 'ticket')
+        self.rail.set_heading(self._say(f"Ticket rail · user-level run queue: {tickets}", f"Ticket rail · {tickets}")
                               + "".join(f" · {words}" for words in held_up))
-        self.rail.set_note(pane_text.unused_rail_note(self.timeline.processes[0])
-                           if self.bound and plan.rail.total == 0 else "")
+        unused = self.bound and plan.rail.total == 0
+        self.rail.set_note(self._say(pane_text.unused_rail_note(self.timeline.processes[0]), "Not used: a chef per ticket")
+                           if unused else "")
 
     def _show_frost(self, snapshot: Snapshot) -> None:
         frozen = self._frozen
@@ -550,8 +561,8 @@ def _count(number: int, noun: str) -> str:
     return f"{palette.grouped(number)} {noun}{'' if number == 1 else 's'}"
 
 
-def _countdown(state: int, wait: float) -> str:
-    """The note under a ticket: time until its I/O returns, or what holds it up."""
+def _countdown(state: int, wait: float, short: bool = False) -> str:
+    """The note under a ticket: time until its I/O returns (short: in seconds from 1 s), or what holds it up."""
     if state in (U_BLOCKED, U_PARKED) and wait == wait:
-        return pane_text.countdown(wait)
+        return pane_text.countdown(wait, short)
     return {U_WAIT_LOCK: "waits", U_STUCK: "stuck"}.get(state, "")

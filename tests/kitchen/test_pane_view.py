@@ -16,7 +16,8 @@ from engine.scenario import load_scenario, scenario_from_dict
 from engine.timeline import Ev, KState, UState
 from kitchen.items import ChefItem, StoveItem, TicketItem
 from kitchen.pane_layout import MAX_HEIGHT, MIN_HEIGHT, compute_layout
-from kitchen.pane_view import KitchenView
+from kitchen.pane_text import countdown
+from kitchen.pane_view import PRESENTER_SCALE, KitchenView
 from kitchen.tween import MAX_LEAVING, Pool
 
 MODELS = [{"model": "one-to-one"}, {"model": "many-to-one"}, {"model": "many-to-many", "kernel_threads": 4}]
@@ -249,7 +250,7 @@ def test_knife_drawn_with_its_holder_and_waiters(qtbot):
 
 def test_stove_row_never_overlaps_for_1_to_64_stoves():
     """For 1..64 stoves and any allowed height, stove cells stay inside their band and never overlap."""
-    for cores, height, ui in itertools.product(range(1, 65), (MIN_HEIGHT, 1150, MAX_HEIGHT), (1.0, 1.3)):
+    for cores, height, ui in itertools.product(range(1, 65), (MIN_HEIGHT, 1150, MAX_HEIGHT), (1.0, PRESENTER_SCALE)):
         layout = compute_layout(cores, height, ui)
         cells = [QRectF(x, y, layout.cell_w, layout.cell_w * 1.28) for x, y in layout.stove_cells]
         band = layout.stoves.adjusted(-0.01, -0.01, 0.01, 0.01)
@@ -260,7 +261,7 @@ def test_stove_row_never_overlaps_for_1_to_64_stoves():
 
 def test_regions_do_not_overlap_and_hold_something():
     """Header, stoves, bench, oven, rail, waiting spot and pantry are disjoint; each region fits at least one item."""
-    for cores, height, ui in itertools.product((1, 8, 64), (MIN_HEIGHT, MAX_HEIGHT), (1.0, 1.3)):
+    for cores, height, ui in itertools.product((1, 8, 64), (MIN_HEIGHT, MAX_HEIGHT), (1.0, PRESENTER_SCALE)):
         layout = compute_layout(cores, height, ui)
         regions = [layout.header, layout.stoves, layout.bench, layout.oven, layout.rail, layout.waiting, layout.pantry]
         assert not any(a.intersects(b) for a, b in itertools.combinations(regions, 2)), (cores, height, ui)
@@ -280,13 +281,17 @@ def test_set_timeline_rebuilds_for_another_kitchen(qtbot, parallelism, blocking)
 
 
 def test_presenter_mode_enlarges_type_and_keeps_the_picture(qtbot, parallelism):
-    """Presenter mode uses bigger type; the stoves still show the same moment."""
+    """Presenter mode uses bigger type and fewer words; the stoves still show the same moment."""
     view = _view(qtbot, parallelism.panes[0].timeline, 500)
     size = view.bench.heading.font().pixelSize()
     view.set_presenter(True)
     assert view.bench.heading.font().pixelSize() > size
     assert view.glowing_stoves() == 8
+    assert view.bench.heading.text() == "Bench · 24 chefs"
+    assert view.subtitle.text() == ""
+    view.set_presenter(False)
     assert view.bench.heading.text() == "Bench · kernel run queue: 24 chefs"
+    assert view.subtitle.text().startswith("t = 500\u00a0ms · 8 of 8 stoves cooking")
 
 
 def test_legend_maps_kitchen_words_to_os_words(qtbot, parallelism):
@@ -478,3 +483,22 @@ def test_deadlock_in_our_kitchen_names_the_circle(qtbot):
                                      "Our ticket right #1 waits for the knife 'board' (mutex) held by left #1.\n"
                                      "Our ticket left #1 waits for the knife (mutex) held by right #1.")
     assert all(chef.zValue() > view.deadlock.zValue() for chef in _visible(view, ChefItem))
+
+
+def test_countdowns_stay_close_to_the_truth():
+    """Countdowns under tickets: exact ms below a second, nearest 10 ms above; seconds in presenter mode."""
+    assert [countdown(t) for t in (0.2, 7.4, 999.4, 1001, 1006, 2345)] == [
+        "<1\u00a0ms", "7\u00a0ms", "999\u00a0ms", "1\u202f000\u00a0ms", "1\u202f010\u00a0ms", "2\u202f340\u00a0ms"]
+    assert countdown(2345, short=True) == "2.3\u00a0s" and countdown(770, short=True) == "770\u00a0ms"
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_frost_caption_leaves_the_cold_stoves_and_the_chef_at_the_oven_in_view(qtbot, blocking, presenter):
+    """The frozen caption covers neither a stove nor the chef waiting at the oven (normal and presenter mode)."""
+    view = _view(qtbot, blocking.panes[1].timeline)
+    view.set_presenter(presenter)
+    _settle(view, blocking.panes[1].timeline, 1000)
+    box = view.frost.box.sceneBoundingRect()
+    assert view.frozen_shown()
+    assert not any(box.intersects(stove.sceneBoundingRect()) for stove in view.stoves)
+    assert not any(box.intersects(chef.sceneBoundingRect()) for chef in _visible(view, ChefItem))
