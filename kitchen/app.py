@@ -7,6 +7,7 @@ closes the window after a while, so packaging and CI can boot the real app.
 from __future__ import annotations
 
 import sys
+import traceback
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -46,7 +47,17 @@ def run_app(start: str | None = None, quit_after_ms: float | None = None, argv: 
     window = MainWindow(QSettings())
     last = window.restore_settings()
     window.open_start(start or last)
+    install_error_boundary(window)
     window.show()
     if quit_after_ms is not None:
         QTimer.singleShot(int(quit_after_ms), window.close)
     return app.exec()
+
+
+def install_error_boundary(window) -> None:
+    """Exceptions escaping any slot (a frame, a click) reach sys.excepthook: print them, stop, tell once."""
+    def report(kind, error, trace) -> None:
+        traceback.print_exception(kind, error, trace)
+        window.stop_on_error(f"{kind.__name__}: {error}")
+
+    sys.excepthook = report

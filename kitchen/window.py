@@ -454,6 +454,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("The simulation stopped: see the message.")
         self._show_error("The simulation stopped", f"The engine failed while computing ahead:\n{message}")
 
+    def stop_on_error(self, message: str) -> None:
+        """A bug escaped a frame or a click: stop the clock (so it cannot repeat every frame) and say so once."""
+        if not self.player.clock_running:
+            return
+        self.player.pause()
+        self.player.stop_clock()
+        self.statusBar().showMessage("Thread Kitchen stopped animating after an internal error.")
+        self._show_error("Internal error", f"The kitchen stopped animating; save your work and restart.\n{message}")
+
     def _scale_speed(self, factor: float) -> None:
         self.player.set_speed(self.player.speed * factor)
 

@@ -1,6 +1,7 @@
 """The main window, driven like a user would: the kitchens it shows, the controls, files and settings."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from engine.assets import lesson_names
 from engine.scenario import load_scenario
+from kitchen.app import install_error_boundary
 from kitchen.window import MainWindow
 from tests.kitchen.conftest import DATA, play_frames
 
@@ -397,3 +399,18 @@ def test_a_speed_saved_by_an_earlier_session_wins_over_the_lessons(qtbot, settin
     win.open_start(win.restore_settings())
     assert win.player.speed == 1234
     win.player.pause()
+
+
+def test_an_error_in_a_frame_stops_the_clock_and_is_shown_once(window, monkeypatch):
+    """A bug in a view during a frame pauses and stops the clock (no crash, no error every frame)."""
+    shown = []
+    monkeypatch.setattr(window, "_show_error", lambda title, text: shown.append(title))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_error_boundary(window)
+    window.player.start_clock()
+    window.player.play()
+    monkeypatch.setattr(window.columns[0].view, "advance_tween", lambda dt: 1 / 0)
+    window.player.tick(0.016)
+    window.player.tick(0.016)
+    assert shown == ["Internal error"]
+    assert not window.player.playing and not window.player.clock_running
