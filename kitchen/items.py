@@ -41,6 +41,16 @@ def icon_renderer(name: str, jacket: str = CHEF_JACKET) -> QSvgRenderer:
     return QSvgRenderer(QByteArray(text.replace(CHEF_JACKET, jacket).encode("utf-8")))
 
 
+def show_cached(item: QGraphicsItem, shown: bool) -> None:
+    """Show or hide an item without losing its cached pixmap (``setVisible`` throws the cache away)."""
+    item.setOpacity(1.0 if shown else 0.0)
+
+
+def is_shown(item: QGraphicsItem) -> bool:
+    """Whether an item is drawn: visible, and not hidden by ``show_cached``."""
+    return item.isVisible() and item.effectiveOpacity() > 0
+
+
 def backdrop_layer() -> QGraphicsRectItem:
     """An empty, parentless item whose children are painted once into the pane's cached background."""
     layer = QGraphicsRectItem()
@@ -174,7 +184,7 @@ class StoveItem(_Root):
         if busy != self.busy:
             self.busy = busy
             for part in (self.glow, *self.flames):
-                part.setVisible(busy)
+                show_cached(part, busy)
 
 
 def _stove_body(left: float, top: float, width: float) -> QPainterPath:
@@ -218,14 +228,23 @@ def _blank_face(key: FaceKey, zoom: float, pixel_ratio: float) -> QPixmap:
     """A chef in its jacket or a ticket with its band, without words (the words differ, the rest is shared)."""
     scale = zoom * pixel_ratio
     rect = QRectF(0, 0, key.width, key.width * (CHEF_ASPECT if key.kind == "chef" else TICKET_ASPECT))
-    pixmap = QPixmap(math.ceil(rect.width() * scale) + 1, math.ceil(rect.height() * scale) + 1)
+    bar = ticket_bar(key.width) if key.kind == "ticket" else QRectF()
+    pixmap = QPixmap(math.ceil(rect.width() * scale) + 2, math.ceil(max(rect.bottom(), bar.bottom()) * scale) + 2)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = _face_painter(pixmap, scale)
     icon_renderer(key.kind, key.colour if key.kind == "chef" else CHEF_JACKET).render(painter, rect)
     if key.kind == "ticket":
         _ticket_band(painter, key)
+        painter.setPen(QPen(palette.qcolour(palette.INK), 1.2))
+        painter.setBrush(palette.qcolour("#FFFFFF"))
+        painter.drawRect(bar)
     painter.end()
     return pixmap
+
+
+def ticket_bar(width: float) -> QRectF:
+    """Where a ticket's progress bar is, under the ticket (its white back is part of the ticket's picture)."""
+    return QRectF(0, width * TICKET_ASPECT + 2, width, max(5.0, width * 0.22))
 
 
 def _face_painter(pixmap: QPixmap, scale: float) -> QPainter:
@@ -347,10 +366,7 @@ class TicketItem(_Root):
         self.set_base_z(4)
         self.ticket_w = ticket_w
         self.face = Face(self)
-        bar = QRectF(0, ticket_h + 2, ticket_w, max(5.0, ticket_w * 0.22))
-        self.bar_back = QGraphicsRectItem(bar, self)
-        self.bar_back.setBrush(palette.qcolour("#FFFFFF"))
-        self.bar_back.setPen(QPen(palette.qcolour(palette.INK), 1.2))
+        bar = ticket_bar(ticket_w)
         self.bar = QGraphicsRectItem(QRectF(bar.left(), bar.top(), 0, bar.height()), self)
         self.bar.setBrush(palette.qcolour(palette.PROGRESS))
         self.bar.setPen(Qt.PenStyle.NoPen)

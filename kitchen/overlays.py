@@ -16,7 +16,7 @@ from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem, QGraphicsTextItem
 
 from kitchen import palette
-from kitchen.items import Label, Region, StackItem, rounded_box, svg_icon
+from kitchen.items import Label, Region, StackItem, is_shown, rounded_box, show_cached, svg_icon
 
 KIB_PER_MIB = 1024
 
@@ -58,7 +58,7 @@ class PantryShelf(Region):
         for index in range(room):
             locker = svg_icon("locker", self.locker_w, self)
             locker.setPos(rect.left() + 14 + index * step, top)
-            locker.setVisible(False)
+            show_cached(locker, False)
             lockers.append(locker)
         self.stack.setPos(rect.left() + 14 + room * step + 4, top)
         return lockers
@@ -95,7 +95,7 @@ class PantryShelf(Region):
         self.used, self.refused = used, refused
         drawn = used if used <= len(self.lockers) else len(self.lockers) - 2
         for index, locker in enumerate(self.lockers):
-            locker.setVisible(index < drawn)
+            show_cached(locker, index < drawn)
         if drawn < len(self.lockers):
             self.stack.setPos(self.lockers[drawn].pos())
         self.stack.show_count(used - drawn)
@@ -176,7 +176,16 @@ class PaneOverlay(QGraphicsRectItem):
         self.body.setDefaultTextColor(palette.qcolour(palette.INK))
         self.caption = ("", "")
         self.area = areas[0]
-        self.setVisible(False)
+        show_cached(self, False)
+
+    @property
+    def shown(self) -> bool:
+        return is_shown(self)
+
+    def reveal(self, shown: bool) -> None:
+        """Show or hide the overlay; its snowflakes and padlocks stay cached as pixmaps while it is hidden."""
+        if shown != self.shown:
+            show_cached(self, shown)
 
     def _scatter(self, rect: QRectF, look: OverlayLook) -> None:
         for index in range(look.icons):

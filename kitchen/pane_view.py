@@ -65,6 +65,7 @@ class KitchenView(QGraphicsView):
         self._frozen = False
         self._stuck_process = -1  # the process a deadlock stopped for good, or -1
         self._culprits: list[QRectF] = []  # where the chefs and tickets an overlay is about stand (kept in view)
+        self._drawn_tickets: tuple[np.ndarray, list[int]] | None = None  # ids and pool slots of the tickets drawn
         self._known_chefs = 0
         self.last_frame: dict[str, int] = {}
         self.set_timeline(timeline, title)
@@ -84,6 +85,9 @@ class KitchenView(QGraphicsView):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Give every drawn item its new target (cheap; items glide there in ``advance_tween``)."""
+        if self._nothing_happened_since_last(snapshot):
+            self._show_time_passing(snapshot)
+            return
         self._snapshot = snapshot
         self._frozen = snapshot.frozen(0)
         deadlock = pane_text.deadlock_at(self.timeline, snapshot.t)
@@ -102,6 +106,22 @@ class KitchenView(QGraphicsView):
         self._show_terminated(snapshot)
         self._known_chefs = len(snapshot.k_state)
         self.last_frame = {"chefs": self.chefs.drawn, "tickets": self.tickets.drawn}
+
+    def _nothing_happened_since_last(self, snapshot: Snapshot) -> bool:
+        """No event between the snapshot shown last and this later one: only bars, countdowns and clocks move."""
+        last = self._snapshot
+        if last is None or self._drawn_tickets is None or snapshot.t < last.t:
+            return False
+        upcoming = self.timeline.next_event_time(last.t)
+        return upcoming is None or upcoming > snapshot.t
+
+    def _show_time_passing(self, snapshot: Snapshot) -> None:
+        """The cheap frame between events: progress bars, countdowns and the frost's "back in"."""
+        self._snapshot = snapshot
+        self.marks.update(snapshot.t)
+        self._show_progress(snapshot, *self._drawn_tickets)
+        if self._frozen:
+            self.frost.show_caption(*pane_text.frozen_caption(snapshot), self._culprits)
 
     def advance_tween(self, dt_s: float) -> None:
         """Move chefs and tickets a step toward their targets (about 200 ms to arrive; no teleporting)."""
@@ -132,11 +152,11 @@ class KitchenView(QGraphicsView):
 
     def frozen_shown(self) -> bool:
         """Whether the frost overlay (whole process frozen) is showing."""
-        return self.frost.isVisible()
+        return self.frost.shown
 
     def deadlock_shown(self) -> bool:
         """Whether the deadlock overlay (nobody can ever continue) is showing."""
-        return self.deadlock.isVisible()
+        return self.deadlock.shown
 
     def describe_item(self, item) -> str:
         """Tooltip/inspector text for a scene item (a chef, ticket, stove, stack or region), or ''."""
@@ -154,6 +174,7 @@ class KitchenView(QGraphicsView):
     # ----- building the kitchen -----------------------------------------------------------------
 
     def _build(self) -> None:
+        self._drawn_tickets = None
         scene = self.scene()
         scene.clear()
         self.backdrop.clear()
@@ -349,6 +370,8 @@ class KitchenView(QGraphicsView):
         self.tickets.release_except(set(keys.tolist()), self._ticket_exit)
         slots = self.tickets.place(keys, xy, self._ticket_spawn)
         self._dress_tickets(snapshot, keys, slots)
+        self._show_progress(snapshot, keys, slots)
+        self._drawn_tickets = (keys, slots)
 
     def _ticket_targets(self, snapshot: Snapshot, plan: FramePlan,
                         chef_slots: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -372,21 +395,26 @@ class KitchenView(QGraphicsView):
         return self.stacks["rail"].pos().toTuple()
 
     def _dress_tickets(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
-        work = snapshot.u_work[keys]
-        fraction = np.divide(snapshot.u_done[keys], work, out=np.ones(len(keys)), where=work > 0)
-        countdown = snapshot.u_wake_at[keys] - snapshot.t
+        """Number and colour, knife, red cross, and whether the ticket is drawn above an overlay."""
         states = snapshot.u_state[keys]
         holders = set(snapshot.process_locks.values())
-        for slot, key, done, wait, state in zip(slots, keys.tolist(), fraction.tolist(), countdown.tolist(),
-                                                states.tolist()):
+        for slot, key, state in zip(slots, keys.tolist(), states.tolist()):
             ticket = self.tickets.items[slot]
             if ticket.uthread != key or ticket.stuck != (state == U_STUCK):
                 self._label_ticket(ticket, key, state == U_STUCK)
-            ticket.set_progress(done)
-            ticket.countdown.show_text(_countdown(state, wait, self.presenting))
             ticket.set_knife(key in holders, state == U_WAIT_LOCK)
         held_up = ((states == U_WAIT_LOCK) | (states == U_STUCK)) & (snapshot.u_process[keys] == self._stuck_process)
         self._lift(self.tickets, slots, ((states == U_BLOCKED) & self._frozen) | held_up)
+
+    def _show_progress(self, snapshot: Snapshot, keys: np.ndarray, slots: list[int]) -> None:
+        """Progress bars and the notes under the tickets (countdowns to the end of their I/O, "waits", "stuck")."""
+        work = snapshot.u_work[keys]
+        fraction = np.divide(snapshot.u_done[keys], work, out=np.ones(len(keys)), where=work > 0)
+        countdown = snapshot.u_wake_at[keys] - snapshot.t
+        for slot, done, wait, state in zip(slots, fraction.tolist(), countdown.tolist(), snapshot.u_state[keys].tolist()):
+            ticket = self.tickets.items[slot]
+            ticket.set_progress(done)
+            ticket.countdown.show_text(_countdown(state, wait, self.presenting))
 
     def _lift(self, pool: Pool, slots: list[int], lifted: np.ndarray) -> None:
         """Draw these chefs or tickets above the overlay (they are what it is about) and keep its caption off them."""
@@ -437,10 +465,16 @@ class KitchenView(QGraphicsView):
         idle = _count(plan.waiting.total, 'chef')
         self.waiting.set_heading(self._say(f"Waiting spot · idle: {idle}", f"Waiting spot · {idle}"))
         self.gone.show_text(f"{palette.grouped(plan.exited)} left" if plan.exited else "")
-        busy = int(np.count_nonzero(plan.stove_chefs >= 0))
-        self.subtitle.show_text(self._say(f"t = {pane_text.ms(snapshot.t)} · {busy} of "
-                                          f"{_count(len(plan.stove_chefs), 'stove')} cooking · "
-                                          f"{_count(snapshot.completed, 'order')} done", ""))
+        self._show_subtitle(snapshot)
+
+    def _show_subtitle(self, snapshot: Snapshot) -> None:
+        """How many stoves cook and how many orders are done (not in presenter mode).
+
+        The time is left to the window's scrubber: a clock here would repaint the whole pane every frame.
+        """
+        busy, stoves = snapshot.busy_stoves, _count(len(snapshot.stove_kthread), 'stove')
+        self.subtitle.show_text(self._say(f"{busy} of {stoves} cooking · {_count(snapshot.completed, 'order')} done",
+                                          ""))
 
     def _rail_heading(self, plan: FramePlan) -> None:
         held_up = [f"{plan.rail_lock_waiters} wait{'s' * (plan.rail_lock_waiters == 1)} for the knife"
@@ -457,21 +491,18 @@ class KitchenView(QGraphicsView):
         frozen = self._frozen
         if frozen:
             self.frost.show_caption(*pane_text.frozen_caption(snapshot), self._culprits)
-        if frozen != self.frost.isVisible():
-            self.frost.setVisible(frozen)
+        self.frost.reveal(frozen)
 
     def _show_deadlock(self, deadlock) -> None:
         if deadlock is not None:
             self.deadlock.show_caption(*pane_text.deadlock_caption(self.timeline, deadlock.info), self._culprits)
-        if (deadlock is not None) != self.deadlock.isVisible():
-            self.deadlock.setVisible(deadlock is not None)
+        self.deadlock.reveal(deadlock is not None)
 
     def _show_terminated(self, snapshot: Snapshot) -> None:
         signal = snapshot.terminated.get(0)
         if signal is not None:
             self.closed.show_caption(*pane_text.terminated_caption(signal))
-        if (signal is not None) != self.closed.isVisible():
-            self.closed.setVisible(signal is not None)
+        self.closed.reveal(signal is not None)
 
     def _describe_chef(self, slot: int) -> str:
         key = int(self.chefs.key[slot])

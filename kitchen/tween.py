@@ -38,6 +38,7 @@ class Pool:
         self.leaving: dict[int, float] = {}
         self._vacated: set[int] = set()  # freed this frame but still shown: reused without a hide/show flicker
         self._fresh: list[int] = []  # taken since the last ``advance``
+        self._settled = False  # every item is at its target: ``advance`` has nothing to do
         self.moved = 0
         self.snap: Callable[[np.ndarray], np.ndarray] = lambda xy: xy  # scene positions -> on whole device pixels
         for item in self.items:
@@ -67,6 +68,7 @@ class Pool:
                 slot = self._take(key, spawn_xy(key))
             slots.append(slot)
             self.target[slot] = target
+        self._settled = False
         for slot in self._vacated:
             self.items[slot].show_if(False)
         self._vacated.clear()
@@ -104,6 +106,9 @@ class Pool:
 
     def advance(self, dt_s: float) -> None:
         """Move every item a step toward its target; hide leavers that arrived or ran out of time."""
+        if self._settled and not self.leaving:
+            self.moved = 0
+            return
         delta = self.target - self.pos
         moving = np.flatnonzero(np.abs(delta).max(axis=1) > _SETTLED)
         step = 1.0 - np.exp(-max(dt_s, 0.0) / _TAU_S)
@@ -111,11 +116,13 @@ class Pool:
         self.pos[moving] += delta[moving] * np.where(close, 1.0, step)[:, None]
         self._show_positions(np.union1d(moving, self._fresh) if self._fresh else moving)
         self.moved = len(moving)
+        self._settled = not self.moved
         self._retire_leavers(dt_s, set(moving[~close].tolist()))
 
     def set_snap(self, snap: Callable[[np.ndarray], np.ndarray]) -> None:
         """How to put scene positions on whole device pixels (after a zoom); every item is put again."""
         self.snap = snap
+        self._settled = False
         self.shown[:] = np.nan
         self._fresh = list(self.slot_of.values()) + list(self.leaving)
 

@@ -14,7 +14,7 @@ from engine.assets import resolve_scenario
 from engine.run import ScenarioRun
 from engine.scenario import load_scenario, scenario_from_dict
 from engine.timeline import Ev, KState, UState
-from kitchen.items import ChefItem, StoveItem, TicketItem
+from kitchen.items import ChefItem, StoveItem, TicketItem, is_shown
 from kitchen.pane_layout import MAX_HEIGHT, MIN_HEIGHT, compute_layout
 from kitchen.pane_text import countdown
 from kitchen.pane_view import PRESENTER_SCALE, KitchenView
@@ -65,7 +65,7 @@ def test_parallelism_at_500_ms_glows_8_1_4_stoves(qtbot, parallelism):
     glowing = []
     for pane in parallelism.panes:
         view = _view(qtbot, pane.timeline, 500)
-        glowing.append(sum(stove.glow.isVisible() for stove in view.stoves))
+        glowing.append(sum(is_shown(stove.glow) for stove in view.stoves))
         assert view.glowing_stoves() == glowing[-1]
     assert glowing == [8, 1, 4]
 
@@ -291,7 +291,7 @@ def test_presenter_mode_enlarges_type_and_keeps_the_picture(qtbot, parallelism):
     assert view.subtitle.text() == ""
     view.set_presenter(False)
     assert view.bench.heading.text() == "Bench · kernel run queue: 24 chefs"
-    assert view.subtitle.text().startswith("t = 500\u00a0ms · 8 of 8 stoves cooking")
+    assert view.subtitle.text() == "8 of 8 stoves cooking · 0 orders done"
 
 
 def test_legend_maps_kitchen_words_to_os_words(qtbot, parallelism):
@@ -352,9 +352,9 @@ def test_unhandled_signal_closes_the_kitchen(qtbot):
     """A fault with no handler terminates the process: the 'Process terminated' overlay names the signal."""
     timeline = ScenarioRun(_signal_scenario()).run_to_end().panes[0].timeline
     view = _view(qtbot, timeline, 50)
-    assert not view.closed.isVisible()
+    assert not view.closed.shown
     _settle(view, timeline, 150)
-    assert view.closed.isVisible() and view.closed.caption[0] == "Process terminated"
+    assert view.closed.shown and view.closed.caption[0] == "Process terminated"
     assert "fire alarm SIGSEGV" in view.closed.caption[1]
 
 
@@ -502,3 +502,16 @@ def test_frost_caption_leaves_the_cold_stoves_and_the_chef_at_the_oven_in_view(q
     assert view.frozen_shown()
     assert not any(box.intersects(stove.sceneBoundingRect()) for stove in view.stoves)
     assert not any(box.intersects(chef.sceneBoundingRect()) for chef in _visible(view, ChefItem))
+
+
+def test_between_events_only_clocks_and_bars_move(qtbot, blocking):
+    """Mid-I/O with no event between 1 000 and 1 200 ms: the countdown and the frost's 'back in' count down."""
+    timeline = blocking.panes[1].timeline
+    assert timeline.next_event_time(1000) > 1200
+    view = _view(qtbot, timeline, 1000)
+    in_oven = next(ticket for ticket in _visible(view, TicketItem) if ticket.countdown.text())
+    before = (in_oven.countdown.text(), view.frost.caption[1])
+    _settle(view, timeline, 1200)
+    after = (in_oven.countdown.text(), view.frost.caption[1])
+    assert before[1].endswith("Back in 1\u202f770\u00a0ms.") and after[1].endswith("Back in 1\u202f570\u00a0ms.")
+    assert (before[0], after[0]) == ("1\u202f770\u00a0ms", "1\u202f570\u00a0ms")
