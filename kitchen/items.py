@@ -290,6 +290,7 @@ class Face(QGraphicsPixmapItem):
         self.zoom = (1.0, 1.0)
 
     def show_face(self, key: FaceKey) -> None:
+        """Show the picture for ``key`` (a shared pixmap: nothing is drawn unless no item has shown it yet)."""
         if key != self.key:
             self.key = key
             self._render()

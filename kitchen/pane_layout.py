@@ -151,6 +151,12 @@ def _band(tops: list[float], index: int, left: float = MARGIN, right: float = WI
     return QRectF(left, tops[index], right - left, tops[index + 1] - tops[index] - GAP)
 
 
+def _chef_width(cell_w: float, chef_room: float, rail_room: float, ui: float) -> float:
+    """The biggest chef (within limits) that fits a stove and a bench row, and whose ticket fits a rail row."""
+    return max(MIN_CHEF_W, min(MAX_CHEF_W * ui, cell_w * 0.55, (chef_room - 14 - 16 * ui) / CHEF_ASPECT,
+                               (rail_room - 14 - RAIL_EXTRA * ui) / (TICKET_SCALE * TICKET_ASPECT)))
+
+
 def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0, subtitle: bool = True) -> PaneLayout:
     """Lay out a pane with ``cores`` stoves, ``height`` scene units tall, type scaled by ``ui``.
 
@@ -166,9 +172,7 @@ def compute_layout(cores: int, height: float = DEFAULT_HEIGHT, ui: float = 1.0, 
     rail, waiting = _band(tops, 3, right=split - GAP / 2), _band(tops, 3, left=split + GAP / 2)
     heading = 30 * ui + TAG_ROOM * ui  # a region's heading, and room for name tags above the chefs
     rail_heading = 30 * ui + 8
-    chef_w = max(MIN_CHEF_W, min(MAX_CHEF_W * ui, cell_w * 0.55,
-                                 (min(bench.height(), waiting.height()) - heading - 14 - 16 * ui) / CHEF_ASPECT,
-                                 (rail.height() - rail_heading - 14 - RAIL_EXTRA * ui) / (TICKET_SCALE * TICKET_ASPECT)))
+    chef_w = _chef_width(cell_w, min(bench.height(), waiting.height()) - heading, rail.height() - rail_heading, ui)
     slot_w, slot_h = chef_w * 1.5, chef_w * CHEF_ASPECT + 16 * ui
     ticket_w = chef_w * TICKET_SCALE
     return PaneLayout(

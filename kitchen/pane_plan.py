@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.timeline import (K_BLOCKED, K_EXITED, K_IDLE, K_READY, U_FINISHED, U_PARKED, U_READY, U_STUCK,
-                             U_WAIT_LOCK, Snapshot)
+from engine.timeline import (K_BLOCKED, K_EXITED, K_IDLE, K_READY, U_FINISHED, U_PARKED, U_READY, U_STUCK, U_WAIT_LOCK,
+                             Snapshot)
 
 STACK_SLOTS = 2  # slots a counted stack takes at the end of a chef region
 RAIL_STACK_SLOTS = 4  # ... and at the end of the ticket rail

@@ -20,8 +20,8 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
-from engine.timeline import (K_BLOCKED, K_EXITED, U_BLOCKED, U_FINISHED, U_KILLED, U_PARKED, U_PENDING,
-                             U_REFUSED, U_STUCK, U_WAIT_LOCK, Snapshot, Timeline)
+from engine.timeline import (K_BLOCKED, K_EXITED, U_BLOCKED, U_FINISHED, U_KILLED, U_PARKED, U_PENDING, U_REFUSED,
+                             U_STUCK, U_WAIT_LOCK, Snapshot, Timeline)
 from kitchen import palette, pane_text
 from kitchen.items import (ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, rounded_box,
                            svg_icon)
@@ -323,7 +323,8 @@ class KitchenView(QGraphicsView):
             chef = self.chefs.items[slot]
             chef.dress(key, palette.process_colour(process), self._tag(process))
             chef.set_mark(self.marks.mark_of(key))
-        lifted = ((snapshot.k_state[keys] == K_BLOCKED) & self._frozen) | (snapshot.k_process[keys] == self._stuck_process)
+        frozen_at_oven = (snapshot.k_state[keys] == K_BLOCKED) & self._frozen
+        lifted = frozen_at_oven | (snapshot.k_process[keys] == self._stuck_process)
         self._lift(self.chefs, slots, lifted)
         self._mark_lock_waiters(snapshot, keys, slots)
         return dict(zip(keys.tolist(), slots))
@@ -411,7 +412,8 @@ class KitchenView(QGraphicsView):
         work = snapshot.u_work[keys]
         fraction = np.divide(snapshot.u_done[keys], work, out=np.ones(len(keys)), where=work > 0)
         countdown = snapshot.u_wake_at[keys] - snapshot.t
-        for slot, done, wait, state in zip(slots, fraction.tolist(), countdown.tolist(), snapshot.u_state[keys].tolist()):
+        states = snapshot.u_state[keys].tolist()
+        for slot, done, wait, state in zip(slots, fraction.tolist(), countdown.tolist(), states):
             ticket = self.tickets.items[slot]
             ticket.set_progress(done)
             ticket.countdown.show_text(_countdown(state, wait, self.presenting))
@@ -484,8 +486,8 @@ class KitchenView(QGraphicsView):
         self.rail.set_heading(self._say(f"Ticket rail · user-level run queue: {tickets}", f"Ticket rail · {tickets}")
                               + "".join(f" · {words}" for words in held_up))
         unused = self.bound and plan.rail.total == 0
-        self.rail.set_note(self._say(pane_text.unused_rail_note(self.timeline.processes[0]), "Not used: a chef per ticket")
-                           if unused else "")
+        note = self._say(pane_text.unused_rail_note(self.timeline.processes[0]), "Not used: a chef per ticket")
+        self.rail.set_note(note if unused else "")
 
     def _show_frost(self, snapshot: Snapshot) -> None:
         frozen = self._frozen

@@ -389,7 +389,7 @@ def fork() -> ScenarioRun:
 
 
 def test_deadlock_overlay_says_who_waits_for_what(qtbot, fork):
-    """fork lesson at 50 ms: both plain-fork panes show the deadlock overlay naming the waiter, knife and absent holder."""
+    """fork lesson at 50 ms: both plain-fork panes show the deadlock overlay naming waiter, knife and absent holder."""
     shown = [_view(qtbot, pane.timeline, 50).deadlock_shown() for pane in fork.panes]
     assert shown == [True, True, False]
     view = _view(qtbot, fork.panes[1].timeline, 50)
@@ -410,7 +410,7 @@ def test_deadlock_overlay_appears_when_the_engine_reports_it(qtbot, fork):
 
 
 def test_deadlocked_clone_is_drawn_above_the_overlay_and_the_caption_clear_of_it(qtbot, fork):
-    """Many-to-one fork: the clone's stuck ticket sits on the rail, marked stuck, above the overlay and not under its caption."""
+    """Many-to-one fork: the clone's stuck ticket is on the rail, marked stuck, above the overlay, clear of its caption."""
     view = _view(qtbot, fork.panes[1].timeline, 50)
     stuck = [ticket for ticket in _visible(view, TicketItem) if ticket.stuck]
     assert [ticket.uthread for ticket in stuck] == [2]
@@ -480,8 +480,8 @@ def test_deadlock_in_our_kitchen_names_the_circle(qtbot):
     view = _view(qtbot, run.panes[0].timeline, 20)
     assert view.deadlock_shown()
     assert view.deadlock.caption == ("Deadlock — nobody can ever continue",
-                                     "Our ticket right #1 waits for the knife 'board' (mutex) held by left #1.\n"
-                                     "Our ticket left #1 waits for the knife (mutex) held by right #1.")
+                                     ("Our ticket right #1 waits for the knife 'board' (mutex) held by left #1.\n"
+                                      "Our ticket left #1 waits for the knife (mutex) held by right #1."))
     assert all(chef.zValue() > view.deadlock.zValue() for chef in _visible(view, ChefItem))
 
 
