@@ -8,6 +8,7 @@ in large type, in a caption placed where it hides none of the culprits.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from kitchen import palette
 from kitchen.items import Label, Region, StackItem, is_shown, rounded_box, show_cached, svg_icon
 
 KIB_PER_MIB = 1024
+HEADLINE_UI = 1.5  # an overlay's headline grows with presenter type up to this scale (it is already large)
+BODY_UI = 1.3  # ... and its explanation up to this one (it is long)
 
 
 def memory(kib: float) -> str:
@@ -143,20 +146,21 @@ class OverlayLook:
     icon_opacity: float = 0.25
     icons: int = 14  # how many decorations are scattered over the pane
     badge: str = ""  # an icon on each side of the headline
+    bold_lead: bool = False  # the first line of the explanation is said in bold
 
 
 FROST_LOOK = OverlayLook(palette.FROST, palette.SKY_BLUE, palette.FROST_INK, "snowflake", "\u2744", icon_opacity=0.75)
 CLOSED_LOOK = OverlayLook("#F6D9C6", palette.VERMILLION, "#7A2E00", "alarm", "")
 DEADLOCK_LOOK = OverlayLook(palette.DEADLOCK, palette.VERMILLION, palette.DEADLOCK_INK, "padlock", "", alpha=90,
-                            icons=0, badge="padlock")
+                            icons=0, badge="padlock", bold_lead=True)
 
 
 class PaneOverlay(QGraphicsRectItem):
     """A tint over the whole kitchen and a large caption: frost (the process cannot cook), closed (killed) or
     deadlock (nobody can ever continue).
 
-    The caption sits in one of the pane's ``areas`` (tried in order), the first that does not hide the
-    items the overlay is about (``place_caption``), so the culprits stay in view.
+    The caption sits in one of the pane's ``areas`` (tried in order): the first that has room for it and
+    does not hide the items the overlay is about (``show_caption``'s ``keep_clear``), so the culprits stay in view.
     """
 
     def __init__(self, rect: QRectF, areas: list[QRectF], ui: float, look: OverlayLook) -> None:
@@ -169,10 +173,11 @@ class PaneOverlay(QGraphicsRectItem):
         self.box = rounded_box(areas[0], 18, "#FFFFFF", look.ink, self, 4 * ui)
         self.box.setOpacity(0.93)
         self.badge_w = 52 * ui if look.badge else 0.0
-        self.headline = Label(58 * ui, look.ink, True, self, max_width=areas[0].width() - 40 - 2 * self.badge_w)
+        self.headline = Label(58 * min(ui, HEADLINE_UI), look.ink, True, self,
+                              max_width=areas[0].width() - 40 - 2 * self.badge_w)
         self.badges = [svg_icon(look.badge, self.badge_w, self) for _ in range(2 if look.badge else 0)]
         self.body = QGraphicsTextItem(self)
-        self.body.setFont(palette.scene_font(30 * ui))
+        self.body.setFont(palette.scene_font(27 * min(ui, BODY_UI)))
         self.body.setDefaultTextColor(palette.qcolour(palette.INK))
         self.caption = ("", "")
         self.area = areas[0]
@@ -198,27 +203,41 @@ class PaneOverlay(QGraphicsRectItem):
             flake.setOpacity(look.icon_opacity)
 
     def show_caption(self, headline: str, body: str, keep_clear: list[QRectF] = ()) -> None:
-        """Say ``headline`` and ``body`` in the first area that overlaps none of ``keep_clear``."""
-        area = next((a for a in self.areas if not any(a.intersects(r) for r in keep_clear)), self.areas[0])
-        if (headline, body) == self.caption and area == self.area:
-            return
-        self.caption, self.area = (headline, body), area
+        """Say ``headline`` and ``body`` in the first area with room for them that overlaps none of ``keep_clear``."""
+        if (headline, body) != self.caption:
+            self._say(headline, body)
+        clear = [a for a in self.areas if not any(a.intersects(r) for r in keep_clear)] or self.areas[:1]
+        height = self._panel_height()
+        area = next((a for a in clear if a.height() >= height), max(clear, key=QRectF.height))
+        if (headline, body) != self.caption or area != self.area:
+            self.caption, self.area = (headline, body), area
+            self._fit_panel(area, height)
+
+    def _say(self, headline: str, body: str) -> None:
         glyph = self.look.glyph
         self.headline.show_text(f"{glyph} {headline} {glyph}" if glyph else headline)
-        self.body.setPlainText(body)
-        self._fit_panel(area)
+        if self.look.bold_lead:  # the first line in bold, run into the second
+            lead, *rest = html.escape(body).split("\n")
+            self.body.setHtml(f"<b>{lead}</b> " + "<br>".join(rest))
+        else:
+            self.body.setPlainText(body)
+        self.body.setTextWidth(self.areas[0].width() - 60)
 
-    def _fit_panel(self, area: QRectF) -> None:
-        """Size the white panel to its words, centred in ``area`` (or from its top when the words need more)."""
-        ui, pad = self.ui, 14 * self.ui
-        self.body.setTextWidth(area.width() - 60)
-        height = pad + 70 * ui + self.body.boundingRect().height() + pad
-        top = area.top() + max(0.0, (area.height() - height) / 2)
+    def _panel_height(self) -> float:
+        return 28 * self.ui + self._headline_h() + self.body.boundingRect().height()
+
+    def _headline_h(self) -> float:
+        return 70 * min(self.ui, HEADLINE_UI)
+
+    def _fit_panel(self, area: QRectF, height: float) -> None:
+        """The white panel around the words, centred on ``area`` (and kept inside the pane if it is taller)."""
+        pad = 14 * self.ui
+        top = min(max(area.center().y() - height / 2, self.rect().top()), self.rect().bottom() - height)
         panel = QRectF(area.left(), top, area.width(), height)
         self.headline.place(panel.center().x(), panel.top() + pad, "centre")
         for badge, x in zip(self.badges, (panel.left() + 14, panel.right() - 14 - self.badge_w)):
             badge.setPos(x, panel.top() + pad)
-        self.body.setPos(panel.left() + 30, panel.top() + pad + 70 * ui)
+        self.body.setPos(panel.left() + 30, panel.top() + pad + self._headline_h())
         path = QPainterPath()
         path.addRoundedRect(panel, 18, 18)
         self.box.setPath(path)

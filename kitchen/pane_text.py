@@ -256,16 +256,25 @@ def deadlock_at(timeline: Timeline, t: float) -> Event | None:
     return reports[0] if reports and reports[0].t <= t else None
 
 
-def deadlock_caption(timeline: Timeline, report: str) -> tuple[str, str]:
-    """Headline and who-waits-for-what, in kitchen words with the OS words, for a deadlock report."""
+def deadlock_caption(timeline: Timeline, report: str, short: bool = False) -> tuple[str, str]:
+    """Headline and explanation of a deadlock report: who can never continue, then who waits for what.
+
+    The explanation's first line says who is stuck for good; the others say who waits for which knife held by
+    whom, in kitchen words with the OS words (``short``: without saying why the holder is missing).
+    """
     process = getattr(report, "process", 0)
     waits = getattr(report, "waits", ())
-    lines = [_wait_words(timeline, process, wait) for wait in waits[:MAX_DEADLOCK_LINES]]
+    lines = [_wait_words(timeline, process, wait, short) for wait in waits[:MAX_DEADLOCK_LINES]]
     if len(waits) > MAX_DEADLOCK_LINES:
         lines.append(f"… and {len(waits) - MAX_DEADLOCK_LINES} more waiting in a circle.")
-    body = "\n".join(lines) if lines else f"{report[:1].upper()}{report[1:]}."
-    who = "nobody" if process == 0 else _kitchen_name(timeline, process)
-    return f"Deadlock — {who} can {'ever' if process == 0 else 'never'} continue", body
+    body = "\n".join(lines) if lines else f"{_capital(report)}."
+    kitchen = _capital(_kitchen_name(timeline, process))
+    stuck = "Nobody can ever continue." if process == 0 else f"{kitchen} can never continue."
+    return "Deadlock", f"{stuck}\n{body}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _kitchen_name(timeline: Timeline, process: int) -> str:
@@ -276,10 +285,10 @@ def _kitchen_name(timeline: Timeline, process: int) -> str:
     return "the clone" if info.parent >= 0 else info.name
 
 
-def _wait_words(timeline: Timeline, process: int, wait) -> str:
-    """``The clone's ticket spawner #1 waits for the knife (mutex) held by slicer #1, who does not exist in …``."""
+def _wait_words(timeline: Timeline, process: int, wait, short: bool) -> str:
+    """``Its ticket spawner #1 waits for the knife (mutex) held by slicer #1, who does not exist in the clone…``."""
     kitchen = _kitchen_name(timeline, process) if process else "our kitchen"
-    owner = "Our" if process == 0 else f"{kitchen[:1].upper()}{kitchen[1:]}'s"
+    owner = "Our" if process == 0 else "Its"
     ticket = timeline.uthread_name(wait.ticket).removesuffix(" (child)")
     if not wait.lock:
         return (f"{owner} ticket {ticket} waits for a chef (kernel thread), but every chef of its kitchen is stuck "
@@ -288,7 +297,7 @@ def _wait_words(timeline: Timeline, process: int, wait) -> str:
     holder = timeline.uthread_name(wait.holder)
     if wait.holder_exists:
         return f"{owner} ticket {ticket} waits for {knife} (mutex) held by {holder}."
-    why = ": fork() copied only the thread that called it" if kitchen == "the clone" else ""
+    why = ": fork() copied only the thread that called it" if kitchen == "the clone" and not short else ""
     return f"{owner} ticket {ticket} waits for {knife} (mutex) held by {holder}, who does not exist in {kitchen}{why}."
 
 

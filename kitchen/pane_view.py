@@ -192,7 +192,8 @@ class KitchenView(QGraphicsView):
                                             self.timeline.memory_budget_kib, short=self.presenting))
         bottom, stoves, middle = _caption_areas(layout)
         self.frost = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle], layout.ui, FROST_LOOK))
-        self.deadlock = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle, stoves], layout.ui, DEADLOCK_LOOK))
+        self.deadlock = self._add(PaneOverlay(scene.sceneRect(), [bottom, middle, stoves, stoves.united(middle)],
+                                              layout.ui, DEADLOCK_LOOK))
         self.closed = self._add(PaneOverlay(scene.sceneRect(), [stoves], layout.ui, CLOSED_LOOK))
         self._fit()
 
@@ -497,7 +498,8 @@ class KitchenView(QGraphicsView):
 
     def _show_deadlock(self, deadlock) -> None:
         if deadlock is not None:
-            self.deadlock.show_caption(*pane_text.deadlock_caption(self.timeline, deadlock.info), self._culprits)
+            words = pane_text.deadlock_caption(self.timeline, deadlock.info, short=self.presenting)
+            self.deadlock.show_caption(*words, self._culprits)
         self.deadlock.reveal(deadlock is not None)
 
     def _show_terminated(self, snapshot: Snapshot) -> None:

@@ -394,9 +394,11 @@ def test_deadlock_overlay_says_who_waits_for_what(qtbot, fork):
     assert shown == [True, True, False]
     view = _view(qtbot, fork.panes[1].timeline, 50)
     headline, body = view.deadlock.caption
-    assert headline == "Deadlock — the clone can never continue"
-    assert body == ("The clone's ticket spawner #1 waits for the knife (mutex) held by slicer #1, who does not exist "
+    assert headline == "Deadlock"
+    assert body == ("The clone can never continue.\n"
+                    "Its ticket spawner #1 waits for the knife (mutex) held by slicer #1, who does not exist "
                     "in the clone: fork() copied only the thread that called it.")
+    assert view.deadlock.body.toPlainText().startswith("The clone can never continue. Its ticket spawner #1 waits")
 
 
 def test_deadlock_overlay_appears_when_the_engine_reports_it(qtbot, fork):
@@ -479,8 +481,9 @@ def test_deadlock_in_our_kitchen_names_the_circle(qtbot):
                                 panes=[MODELS[0]], cores=2)).run_to_end()
     view = _view(qtbot, run.panes[0].timeline, 20)
     assert view.deadlock_shown()
-    assert view.deadlock.caption == ("Deadlock — nobody can ever continue",
-                                     ("Our ticket right #1 waits for the knife 'board' (mutex) held by left #1.\n"
+    assert view.deadlock.caption == ("Deadlock",
+                                     ("Nobody can ever continue.\n"
+                                      "Our ticket right #1 waits for the knife 'board' (mutex) held by left #1.\n"
                                       "Our ticket left #1 waits for the knife (mutex) held by right #1."))
     assert all(chef.zValue() > view.deadlock.zValue() for chef in _visible(view, ChefItem))
 
