@@ -32,7 +32,7 @@ LEGEND = (
     ("cloned kitchen", "fork()", "the clone has one chef only"),
     ("chefs in another colour", "another process", "competing for the same stoves"),
     ("frost", "whole process blocked", "every chef waits at the oven"),
-    ("red-orange padlocks", "deadlock", "tickets wait for knives nobody can ever put back"),
+    ("red-orange tint and padlocks", "deadlock", "tickets wait for knives nobody can ever put back"),
     ("ticket with a red cross", "stuck thread", "it can never finish"),
 )
 
