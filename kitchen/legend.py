@@ -1,4 +1,7 @@
-"""The legend: each kitchen word beside the operating-system term it stands for (DESIGN.md's table)."""
+"""The legend: each kitchen word beside the operating-system term it stands for (DESIGN.md's table).
+
+This is the one copy of the metaphor in the app: the legend dock and each pane's "?" badge show it.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +19,21 @@ METAPHOR = (
     ("bench", "kernel run queue", "chefs waiting for a stove"),
     ("ticket rail", "user-level run queue", "tickets waiting for a chef"),
     ("oven", "I/O / blocking system call", "a chef at the oven cannot cook"),
+    ("event-loop wait set", "non-blocking I/O (epoll)", "tickets wait; their chef keeps cooking"),
     ("pantry shelf", "kernel memory budget", "one locker per chef; a full shelf = no new chef"),
     ("the knife", "a mutex", "one holder at a time"),
     ("fire alarm", "a signal", "rings at one chef"),
     ("cloned kitchen", "fork()", "the clone has one chef only"),
-    ("the bakery next door", "another process", "competes for the same stoves"),
+    ("the bakery next door", "another process", "its chefs, in another colour, compete for the same stoves"),
+    ("frost", "whole process blocked", "every chef waits at the oven"),
+    ("red-orange tint and padlocks", "deadlock", "tickets wait for knives nobody can ever put back"),
+    ("ticket with a red cross", "stuck thread", "it can never finish"),
 )
 
 
 ICONS = {"stove": "stove", "chef": "chef", "order ticket": "ticket", "bench": "bench", "oven": "oven",
-         "pantry shelf": "locker", "the knife": "knife", "fire alarm": "alarm", "cloned kitchen": "clone"}
+         "pantry shelf": "locker", "the knife": "knife", "fire alarm": "alarm", "cloned kitchen": "clone",
+         "frost": "snowflake", "red-orange tint and padlocks": "padlock"}
 ICON_PX = 28
 
 

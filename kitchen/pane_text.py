@@ -16,36 +16,9 @@ import numpy as np
 from engine.timeline import Ev, Event, KState, ProcessInfo, Snapshot, Timeline, UState
 from kitchen.palette import grouped
 
-LEGEND = (
-    ("stove", "CPU core", "glows while a chef cooks on it"),
-    ("chef", "kernel thread", "the only thing the kernel can put on a core"),
-    ("order ticket", "user thread", "progress bar = work done"),
-    ("kitchen manager", "kernel scheduler", "round robin; sees chefs only"),
-    ("head chef's clipboard", "user-level scheduler", "thread library (many-to-one, many-to-many)"),
-    ("bench", "kernel run queue", "chefs waiting for a stove"),
-    ("ticket rail", "user-level run queue", "tickets waiting for a chef"),
-    ("oven", "I/O, blocking system call", "a chef at the oven cannot cook"),
-    ("event-loop wait set", "non-blocking I/O (epoll)", "tickets wait; their chef keeps cooking"),
-    ("pantry shelf", "kernel memory budget", "one locker per chef; full shelf = no new chef"),
-    ("the knife", "a mutex", "one holder at a time"),
-    ("fire alarm", "a signal", "rings at one chef"),
-    ("cloned kitchen", "fork()", "the clone has one chef only"),
-    ("chefs in another colour", "another process", "competing for the same stoves"),
-    ("frost", "whole process blocked", "every chef waits at the oven"),
-    ("red-orange tint and padlocks", "deadlock", "tickets wait for knives nobody can ever put back"),
-    ("ticket with a red cross", "stuck thread", "it can never finish"),
-)
-
 MODEL_NAMES = {"one-to-one": "One-to-one", "many-to-one": "Many-to-one", "many-to-many": "Many-to-many"}
 IO_NAMES = {"blocking": "blocking I/O", "nonblocking": "non-blocking I/O (event loop)",
             "activations": "scheduler activations"}
-
-
-def legend_html() -> str:
-    """The kitchen-to-OS dictionary as an HTML table (for a tooltip, dialog or dock)."""
-    rows = "".join(f"<tr><td><b>{kitchen}</b></td><td>&nbsp;=&nbsp;</td><td>{os_word}</td>"
-                   f"<td style='color:#5B6270'>&nbsp;{note}</td></tr>" for kitchen, os_word, note in LEGEND)
-    return f"<table cellspacing='2'>{rows}</table>"
 
 
 def one_chef_per_ticket(process: ProcessInfo) -> bool:

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 from engine.timeline import (K_BLOCKED, K_EXITED, U_BLOCKED, U_FINISHED, U_KILLED, U_PARKED, U_PENDING, U_REFUSED,
                              U_STUCK, U_WAIT_LOCK, Snapshot, Timeline)
 from kitchen import palette, pane_text
-from kitchen.items import (ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem, rounded_box,
-                           svg_icon)
+from kitchen.items import (ROLE_KEY, SLOT_KEY, ChefItem, Label, Region, StackItem, StoveItem, TicketItem,
+                           rounded_box, svg_icon)
+from kitchen.legend import legend_html
 from kitchen.overlays import CLOSED_LOOK, DEADLOCK_LOOK, FROST_LOOK, PaneOverlay, PantryShelf
 from kitchen.pane_layout import DEFAULT_HEIGHT, WIDTH, PaneLayout, compute_layout, scene_height_for
 from kitchen.pane_marks import EventMarks
@@ -144,7 +145,7 @@ class KitchenView(QGraphicsView):
 
     def legend_html(self) -> str:
         """The kitchen-to-OS legend as HTML (also shown when hovering the pane's "?" badge)."""
-        return pane_text.legend_html()
+        return legend_html()
 
     def glowing_stoves(self) -> int:
         """How many stoves glow (a chef cooks on them) in the picture."""
@@ -223,7 +224,7 @@ class KitchenView(QGraphicsView):
         badge = self._add(Label(30 * ui, palette.BLUE, True))
         badge.place(header.right(), header.top() + 6, "right")
         badge.show_text("?")
-        badge.setToolTip(pane_text.legend_html())
+        badge.setToolTip(legend_html())
         badge.setData(ROLE_KEY, "legend")
         self._build_task_legend(layout)
         if self.timeline.cores > MAX_DRAWN_STOVES:
