@@ -111,7 +111,8 @@ class TimeChart(QWidget):
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.caption.setStyleSheet(f"color: {INK}; font-size: 11pt; background: {BACKGROUND}; padding: 2px")
-        self.plot_widget = pg.PlotWidget(background=BACKGROUND)
+        # no context menu (mouse zoom is off): a ViewBox without one is cheaper to create, so the app starts sooner
+        self.plot_widget = pg.PlotWidget(background=BACKGROUND, viewBox=pg.ViewBox(enableMenu=False))
         self.plot_widget.setMinimumSize(120, 60)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import CSVExporter, ImageExporter
@@ -25,9 +26,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from engine.run import ScenarioRun
 from engine.scenario import Scenario, ScenarioError
-from engine.trace import write_trace
 from kitchen.palette import INK
-from kitchen.sweep_dialog import SweepDialog
+
+if TYPE_CHECKING:
+    from kitchen.sweep_dialog import SweepDialog
 
 EXPORTERS = {".png": ImageExporter, ".svg": "qt", ".csv": CSVExporter}
 FORMATS = ((".png", "PNG image"), (".svg", "SVG drawing"), (".csv", "CSV data"))
@@ -134,6 +136,8 @@ class TraceExportThread(QThread):
 
     def run(self) -> None:
         try:
+            from engine.trace import write_trace  # imported when first used: not needed to start the app
+
             count = write_trace(ScenarioRun(self.scenario).run_to_end(), self.path)
         except (OSError, ScenarioError) as error:
             self.failed.emit(f"Cannot write {self.path}: {getattr(error, 'strerror', None) or error}")
@@ -262,6 +266,8 @@ class ExportActions(QObject):
     def open_sweep(self) -> SweepDialog:
         """Show the sweep dialog for the current kitchen (one at a time; it does not block the window)."""
         if self.sweep_dialog is None:
+            from kitchen.sweep_dialog import SweepDialog  # imported when first used: not needed to start the app
+
             self.sweep_dialog = SweepDialog(self.window.scenario, self.window)
             self.sweep_dialog.finished.connect(self._on_sweep_closed)
         self.sweep_dialog.show()

@@ -46,7 +46,8 @@ class KitchenView(QGraphicsView):
 
     inspected = Signal(str)  # HTML description of the chef, ticket or stove the user clicked
 
-    def __init__(self, timeline: Timeline, title: str, parent=None) -> None:
+    def __init__(self, timeline: Timeline, title: str, parent=None, build_at_first_paint: bool = False) -> None:
+        """``build_at_first_paint``: a pane in a window not shown yet is built once, at its final size."""
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -69,6 +70,8 @@ class KitchenView(QGraphicsView):
         self._drawn_tickets: tuple[np.ndarray, list[int]] | None = None  # ids and pool slots of the tickets drawn
         self._known_chefs = 0
         self.last_frame: dict[str, int] = {}
+        self._waiting_for_paint = build_at_first_paint
+        self._unbuilt = True  # the picture is not built for the current run, size or mode yet
         self.set_timeline(timeline, title)
 
     # ----- public API ---------------------------------------------------------------------------
@@ -82,10 +85,13 @@ class KitchenView(QGraphicsView):
         self._snapshot = None
         self._known_chefs = 0
         self.marks = EventMarks(timeline)
-        self._build()
+        self._build_soon()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Give every drawn item its new target (cheap; items glide there in ``advance_tween``)."""
+        if self._unbuilt:
+            self._snapshot = snapshot  # shown when the kitchen is built
+            return
         if self._nothing_happened_since_last(snapshot):
             self._show_time_passing(snapshot)
             return
@@ -126,6 +132,8 @@ class KitchenView(QGraphicsView):
 
     def advance_tween(self, dt_s: float) -> None:
         """Move chefs and tickets a step toward their targets (about 200 ms to arrive; no teleporting)."""
+        if self._unbuilt:
+            return
         self.chefs.advance(dt_s)
         self.tickets.advance(dt_s)
         for chef in self.marks.tick(dt_s):
@@ -141,7 +149,7 @@ class KitchenView(QGraphicsView):
         if on != self.presenting:
             self.presenting = on
             self._ui = PRESENTER_SCALE if on else 1.0
-            self._rebuild_keeping_snapshot()
+            self._build_soon()
 
     def legend_html(self) -> str:
         """The kitchen-to-OS legend as HTML (also shown when hovering the pane's "?" badge)."""
@@ -149,14 +157,17 @@ class KitchenView(QGraphicsView):
 
     def glowing_stoves(self) -> int:
         """How many stoves glow (a chef cooks on them) in the picture."""
+        self._ensure_built()
         return sum(stove.busy for stove in self.stoves)
 
     def frozen_shown(self) -> bool:
         """Whether the frost overlay (whole process frozen) is showing."""
+        self._ensure_built()
         return self.frost.shown
 
     def deadlock_shown(self) -> bool:
         """Whether the deadlock overlay (nobody can ever continue) is showing."""
+        self._ensure_built()
         return self.deadlock.shown
 
     def describe_item(self, item) -> str:
@@ -174,7 +185,21 @@ class KitchenView(QGraphicsView):
 
     # ----- building the kitchen -----------------------------------------------------------------
 
+    def _build_soon(self) -> None:
+        """Rebuild now, or, while waiting for the first paint, just before it (a window's panes get their
+        final size only while the window is shown: built once then, not once per resize)."""
+        self._unbuilt = True
+        if not self._waiting_for_paint:
+            self._rebuild_keeping_snapshot()
+
+    def _ensure_built(self) -> None:
+        """Build the kitchen now if it waits for its first paint (the picture is needed now)."""
+        self._waiting_for_paint = False
+        if self._unbuilt:
+            self._rebuild_keeping_snapshot()
+
     def _build(self) -> None:
+        self._unbuilt = False
         self._drawn_tickets = None
         scene = self.scene()
         scene.clear()
@@ -534,8 +559,9 @@ class KitchenView(QGraphicsView):
         height = scene_height_for(self.viewport().width(), self.viewport().height())
         if abs(height - self._height) > RELAYOUT_TOLERANCE * self._height:
             self._height = height
-            self._rebuild_keeping_snapshot()
-        self._fit()
+            self._build_soon()
+        if not self._unbuilt:
+            self._fit()
 
     def _fit(self) -> None:
         """Fit the kitchen into the view; items then glide on whole pixels and bars grow by half pixels."""
@@ -551,7 +577,9 @@ class KitchenView(QGraphicsView):
             item.face.set_zoom(zoom, self.devicePixelRatioF())
 
     def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.ToolTip:
+        if event.type() == QEvent.Type.Paint:
+            self._ensure_built()
+        elif event.type() == QEvent.Type.ToolTip:
             text = self.describe_item(self.itemAt(event.pos()))
             if text:
                 QToolTip.showText(event.globalPos(), text, self)

@@ -100,7 +100,7 @@ class KitchenColumn(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.setChildrenCollapsible(False)
         budget = pane_run.scenario.machine.memory_budget_mib
-        self.view = KitchenView(pane_run.timeline, pane_title(pane_run.pane))
+        self.view = KitchenView(pane_run.timeline, pane_title(pane_run.pane), build_at_first_paint=True)
         self.charts = PaneCharts(pane_colour(index), budget)
         self.addWidget(self.view)
         self.addWidget(self.charts)
