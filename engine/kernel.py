@@ -146,44 +146,49 @@ class Kernel:
                 yield from self._cook(stove, chef)
 
     def _cook(self, stove: Stove, chef: KernelThread):
-        """Let one chef cook at a stove until it blocks, idles, exits or its slice ends."""
+        """Let one chef cook at a stove until it blocks, idles, exits or is preempted."""
         stove.chef, stove.last_chef, chef.stove = chef, chef, stove
         self.record(Ev.DISPATCH, stove.id, chef.id)
-        process = chef.process
         slice_left = self.time_slice
-        while True:
-            ticket = process.ticket_for(chef)
+        while slice_left is not None:
+            ticket = chef.process.ticket_for(chef)
             if ticket is None:
                 break
-            burst = min(slice_left, ticket.left)
-            started = self.env.now
-            stove.cooking = True
-            try:
-                yield self.env.timeout(burst)
-            except simpy.Interrupt:
-                burst = self.env.now - started
-                slice_left = 0.0
-            stove.cooking = False
-            self.busy_ms += burst
-            ticket.left -= burst
-            slice_left -= burst
-            if chef.stove is None:
-                break
-            if ticket.left <= 1e-9:
-                process.cpu_done(chef, ticket)
-                if chef.stove is None:
-                    break
-            if slice_left <= 1e-9:
-                process.slice_over(chef)
-                if self._someone_waits_for(chef):
-                    self.preempt(stove, chef)
-                    break
-                slice_left = self.time_slice
-            elif self.strict_priorities and self._someone_waits_for(chef, strictly=True):
-                self.preempt(stove, chef)
-                break
+            cooked, interrupted = yield from self._burst(stove, min(slice_left, ticket.left))
+            ticket.left -= cooked
+            slice_left = self._after_burst(stove, chef, ticket, 0.0 if interrupted else slice_left - cooked)
         stove.chef = None
         chef.stove = None
+
+    def _burst(self, stove: Stove, planned: float):
+        """Cook for ``planned`` ms unless a higher-priority chef interrupts; gives (ms cooked, interrupted)."""
+        started = self.env.now
+        stove.cooking = True
+        try:
+            yield self.env.timeout(planned)
+            cooked, interrupted = planned, False
+        except simpy.Interrupt:
+            cooked, interrupted = self.env.now - started, True
+        stove.cooking = False
+        self.busy_ms += cooked
+        return cooked, interrupted
+
+    def _after_burst(self, stove: Stove, chef: KernelThread, ticket, slice_left: float) -> float | None:
+        """What the chef does next: the time slice it keeps cooking with, or None once it left the stove."""
+        if chef.stove is not None and ticket.left <= 1e-9:
+            chef.process.cpu_done(chef, ticket)
+        if chef.stove is None:
+            return None
+        if slice_left <= 1e-9:
+            chef.process.slice_over(chef)
+            if self._someone_waits_for(chef):
+                self.preempt(stove, chef)
+                return None
+            return self.time_slice
+        if self.strict_priorities and self._someone_waits_for(chef, strictly=True):
+            self.preempt(stove, chef)
+            return None
+        return slice_left
 
     def _someone_waits_for(self, chef: KernelThread, strictly: bool = False) -> bool:
         best = self.bench.best_priority()
