@@ -1,0 +1,1 @@
+"""Benchmarks that print JSON: engine speed, frame times, startup, exports."""
