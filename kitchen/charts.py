@@ -234,7 +234,8 @@ class UtilizationChart(TimeChart):
         if noisy:
             self.smooth.setData(*moving_average(times, percent, max(playhead_ms * SMOOTH_FRACTION, 1.0)))
         busy_now = f"{int(busy[-1])} of {timeline.cores}"
-        self.set_caption(f"Stoves busy: <b>{busy_now}</b>", f"Busy: <b>{busy_now}</b>")
+        whose = " for our process" if len(timeline.processes) > 1 else ""  # neighbours' and clones' chefs not counted
+        self.set_caption(f"Stoves busy{whose}: <b>{busy_now}</b>", f"Busy: <b>{busy_now}</b>")
         self.follow(playhead_ms)
 
 

@@ -502,8 +502,11 @@ class KitchenView(QGraphicsView):
         The time is left to the window's scrubber: a clock here would repaint the whole pane every frame.
         """
         busy, stoves = snapshot.busy_stoves, _count(len(snapshot.stove_kthread), 'stove')
-        self.subtitle.show_text(self._say(f"{busy} of {stoves} cooking · {_count(snapshot.completed, 'order')} done",
-                                          ""))
+        chefs = snapshot.stove_kthread[snapshot.stove_kthread >= 0]
+        ours = int(np.count_nonzero(snapshot.k_process[chefs] == 0))
+        whose = f" ({ours} for our process)" if ours < busy else ""
+        self.subtitle.show_text(self._say(f"{busy} of {stoves} cooking{whose} · "
+                                          f"{_count(snapshot.completed, 'order')} done", ""))
 
     def _rail_heading(self, plan: FramePlan) -> None:
         held_up = [f"{plan.rail_lock_waiters} wait{'s' * (plan.rail_lock_waiters == 1)} for the knife"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.timeline import Series
-from kitchen.charts import as_steps, binned_steps, moving_average, step_until
+from kitchen.charts import UtilizationChart, as_steps, binned_steps, moving_average, step_until
 
 
 def _series(*points):
@@ -74,7 +74,7 @@ def test_the_comparison_legend_keeps_the_kitchens_names_while_it_can(qtbot, widt
 
 def _timeline():
     """A stand-in for a pane's Timeline: 2 stoves, one busy from 0 ms."""
-    return SimpleNamespace(cores=2, busy=_series((0, 1)))
+    return SimpleNamespace(cores=2, busy=_series((0, 1)), processes=["ours"])
 
 
 def test_a_few_orders_are_counted_in_whole_numbers():
@@ -97,6 +97,15 @@ def test_a_narrow_chart_averages_steps_it_cannot_draw_apart(qtbot):
     qtbot.waitExposed(chart)
     assert chart.bins() == chart.plot_widget.width() // 4
     busy = _series(*[(t, t % 2) for t in range(1000)])
-    chart.refresh(SimpleNamespace(cores=1, busy=busy), 1000.0)
+    chart.refresh(SimpleNamespace(cores=1, busy=busy, processes=["ours"]), 1000.0)
     _, y = chart.raw.getData()
     assert len(y) <= 2 * chart.bins() + 2 and y[:-1] == pytest.approx(50.0)
+
+
+def test_with_a_neighbour_the_caption_says_it_counts_our_stoves_only(qtbot):
+    """Beside the bakery next door, the utilization chart says it counts our process's stoves."""
+    chart = UtilizationChart("#0072B2")
+    qtbot.addWidget(chart)
+    chart.resize(900, 200)
+    chart.refresh(SimpleNamespace(cores=2, busy=_series((0, 1)), processes=["ours", "bakery"]), 100.0)
+    assert "for our process" in chart.caption.text()

@@ -518,3 +518,12 @@ def test_between_events_only_clocks_and_bars_move(qtbot, blocking):
     after = (in_oven.countdown.text(), view.frost.caption[1])
     assert before[1].endswith("Back in 1\u202f770\u00a0ms.") and after[1].endswith("Back in 1\u202f570\u00a0ms.")
     assert (before[0], after[0]) == ("1\u202f770\u00a0ms", "1\u202f570\u00a0ms")
+
+
+def test_subtitle_separates_our_stoves_from_the_neighbours(qtbot):
+    """With the bakery's chef at the only stove, the subtitle says none of it cooks for our process."""
+    fairness = _lesson("fairness")
+    view = _view(qtbot, fairness.panes[0].timeline, 3000.0)
+    snapshot = fairness.panes[0].timeline.state_at(3000.0)
+    assert snapshot.k_process[snapshot.stove_kthread[0]] != 0
+    assert "1 of 1 stove cooking (0 for our process)" in view.subtitle.text()
