@@ -172,7 +172,6 @@ class KitchenState:
         self.u_extra = np.zeros(0)  # CPU ms added by signal handlers
         self.n_kthreads = 0
         self.n_uthreads = 0
-        self.process_cpu_ms: list[float] = []
         self.process_memory_kib: list[int] = []
         self.process_busy: list[int] = []
         self.locks: dict[str, int] = {}  # knives of ours and shared ones: name -> holder
@@ -192,16 +191,13 @@ class KitchenState:
         _HANDLERS[event.kind](self, event)
 
     def ensure_process(self, index: int) -> None:
-        while len(self.process_cpu_ms) <= index:
-            self.process_cpu_ms.append(0.0)
+        while len(self.process_memory_kib) <= index:
             self.process_memory_kib.append(0)
             self.process_busy.append(0)
 
     def _stop_cooking(self, uthread: int, t: float) -> None:
         if self.u_state[uthread] == U_RUNNING:
-            cooked = t - self.u_since[uthread]
-            self.u_done[uthread] += cooked
-            self.process_cpu_ms[self.u_process[uthread]] += cooked
+            self.u_done[uthread] += t - self.u_since[uthread]
 
     def _leave_stove(self, kthread: int) -> None:
         stove = self.k_stove[kthread]
@@ -515,10 +511,6 @@ class Timeline:
             return self._labels[uthread]
         batch = bisect.bisect_right(self._batch_starts, uthread) - 1
         return f"{self._batch_names[batch]} #{uthread - self._batch_starts[batch] + 1}"
-
-    def record_at(self, t: float, kind: str, stove: int = -1, kthread: int = -1, uthread: int = -1,
-                  info: object = None) -> None:
-        self.record(Event(t, kind, stove, kthread, uthread, info))
 
     def record(self, event: Event) -> None:
         """Append an event (times never decrease) and update the head state and series."""
