@@ -307,18 +307,28 @@ class Face(QGraphicsPixmapItem):
             self.setPixmap(face_pixmap(self.key, *self.zoom))
 
 
-class ChefItem(_Root):
+class _Figure(_Root):
+    """A chef or ticket ``width`` scene units wide, whose picture is one shared pixmap (``Face``)."""
+
+    def __init__(self, kind: str, slot: int, width: float, aspect: float, z: float) -> None:
+        super().__init__(kind, slot, width, width * aspect)
+        self.set_base_z(z)
+        self.kind, self.figure_w = kind, width
+        self.face = Face(self)
+
+    def show_face(self, colour: str, lines: tuple[str, ...], stuck: bool = False) -> None:
+        self.face.show_face(FaceKey(self.kind, self.figure_w, colour, lines, stuck))
+
+
+class ChefItem(_Figure):
     """A chef (kernel thread) in its process's colour, numbered; a knife, fire alarm or clone sign when it has one.
 
     The figure with its number is one shared pixmap (``Face``), so a frame only moves it.
     """
 
     def __init__(self, slot: int, chef_w: float, ui: float) -> None:
-        chef_h = chef_w * CHEF_ASPECT
-        super().__init__("chef", slot, chef_w, chef_h)
-        self.set_base_z(2)
-        self.chef_w = chef_w
-        self.face = Face(self)
+        super().__init__("chef", slot, chef_w, CHEF_ASPECT, 2)
+        chef_h = self.rect().height()
         self.tag = Label(13 * ui, palette.INK, True, self, max_width=chef_w * 1.4)
         self.tag.place(chef_w / 2, -16 * ui, "centre")
         self.knife = svg_icon("knife", chef_w * 0.8, self)
@@ -338,7 +348,7 @@ class ChefItem(_Root):
         """Become chef ``kthread``: jacket colour, number and process name tag."""
         if jacket != self.jacket or kthread != self.kthread:
             self.jacket, self.kthread = jacket, kthread
-            self.face.show_face(FaceKey("chef", self.chef_w, jacket, (str(kthread + 1),)))
+            self.show_face(jacket, (str(kthread + 1),))
         self.tag.show_text(tag)
 
     def swing(self, phase_s: float) -> None:
@@ -354,7 +364,7 @@ class ChefItem(_Root):
             self.mark = kind
 
 
-class TicketItem(_Root):
+class TicketItem(_Figure):
     """An order ticket (user thread) with its number, a progress bar and an optional countdown.
 
     The paper with its number is one shared pixmap (``Face``); the progress bar moves only in steps the
@@ -362,11 +372,7 @@ class TicketItem(_Root):
     """
 
     def __init__(self, slot: int, ticket_w: float, ui: float) -> None:
-        ticket_h = ticket_w * TICKET_ASPECT
-        super().__init__("ticket", slot, ticket_w, ticket_h)
-        self.set_base_z(4)
-        self.ticket_w = ticket_w
-        self.face = Face(self)
+        super().__init__("ticket", slot, ticket_w, TICKET_ASPECT, 4)
         bar = ticket_bar(ticket_w)
         self.bar = QGraphicsRectItem(QRectF(bar.left(), bar.top(), 0, bar.height()), self)
         self.bar.setBrush(palette.qcolour(palette.PROGRESS))
@@ -386,7 +392,7 @@ class TicketItem(_Root):
     def label(self, uthread: int, lines: tuple[str, ...], band: str = palette.YELLOW, stuck: bool = False) -> None:
         """Show ticket ``uthread``: its number (and task), its task's colour band, a red cross when stuck."""
         self.uthread, self.stuck = uthread, stuck
-        self.face.show_face(FaceKey("ticket", self.ticket_w, band, lines, stuck))
+        self.show_face(band, lines, stuck)
 
     def set_progress(self, fraction: float) -> None:
         """Fill the progress bar to ``fraction`` (0..1); cheap when nothing changed visibly."""

@@ -39,6 +39,7 @@ FROST_INK = "#003F63"
 DEADLOCK = "#F4B183"  # the deadlock overlay: red-orange, unlike the frost's blue and the closed kitchen's pale tint
 DEADLOCK_INK = "#8A2500"
 
+
 def task_colour(task: int) -> str:
     """The colour of the band on a task's tickets, when a kitchen cooks several tasks (index 0 = the first)."""
     return TASK_COLOURS[task % len(TASK_COLOURS)]

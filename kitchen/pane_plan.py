@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.timeline import (K_BLOCKED, K_EXITED, K_IDLE, K_READY, U_FINISHED, U_PARKED, U_READY, U_STUCK, U_WAIT_LOCK,
+from engine.timeline import (K_BLOCKED, K_EXITED, K_IDLE, K_READY, U_PARKED, U_READY, U_STUCK, U_WAIT_LOCK,
                              Snapshot)
 
 STACK_SLOTS = 2  # slots a counted stack takes at the end of a chef region
@@ -55,8 +55,6 @@ class FramePlan:
     rail_lock_waiters: int  # of which wait for a knife (mutex) held by another ticket
     rail_stuck: int  # of which can never finish (deadlock)
     exited: int
-    finished: int
-    refused: int
 
 
 def _first(ids: np.ndarray, keys: np.ndarray | None, room: int, reserve: int) -> Shown:
@@ -103,6 +101,4 @@ def plan_frame(snapshot: Snapshot, room: Capacities) -> FramePlan:
         rail_lock_waiters=int(np.count_nonzero(rail_states == U_WAIT_LOCK)),
         rail_stuck=int(np.count_nonzero(rail_states == U_STUCK)),
         exited=int(np.count_nonzero(k_state == K_EXITED)),
-        finished=int(np.count_nonzero(u_state == U_FINISHED)),
-        refused=int(snapshot.refused),
     )

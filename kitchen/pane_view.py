@@ -377,11 +377,9 @@ class KitchenView(QGraphicsView):
 
     def _chef_spawn(self, kthread: int) -> tuple[float, float]:
         """New chefs come in by the door (a fork child's out of its parent); others step out of the bench crowd."""
-        parent = self.marks.fork_parent.get(int(self._snapshot.k_process[kthread]), -1)
-        if kthread >= self._known_chefs and self.chefs.position_of(parent) is not None:
-            return self.chefs.position_of(parent)
         if kthread >= self._known_chefs:
-            return self._door_xy()
+            parent = self.marks.fork_parent.get(int(self._snapshot.k_process[kthread]), -1)
+            return self.chefs.position_of(parent) or self._door_xy()
         return self.stacks["bench"].pos().toTuple()
 
     def _chef_exit(self, kthread: int) -> tuple[float, float] | None:
