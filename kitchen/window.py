@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.dirty = False
         self.snapshots: list = []  # what each pane shows now (one Snapshot per pane)
         self.columns: list[KitchenColumn] = []
+        self._chart_jobs: list = []  # the chart updates fed in turn, one per frame (built with the columns)
         self._chart_turn = 0
         self._splits_restored = False
         self._speed_restored = False  # a speed saved by an earlier session was restored
@@ -350,6 +351,7 @@ class MainWindow(QMainWindow):
         else:
             self._rebuild_columns()
         self._rebuild_comparison()
+        self._chart_jobs = self._build_chart_jobs()
         self.player.set_run(self.run)
 
     def _rebuild_columns(self) -> None:
@@ -401,7 +403,7 @@ class MainWindow(QMainWindow):
         if not self.player.playing:
             self.refresh_charts()
 
-    def _chart_jobs(self) -> list:
+    def _build_chart_jobs(self) -> list:
         """The chart updates, one per frame in turn: each chart is fed at 60 / len(jobs) Hz (12 Hz for 3 panes)."""
         timelines = [pane.timeline for pane in self.run.panes]
         jobs = [lambda t, c=column, tl=timeline: c.charts.refresh(tl, t)
@@ -411,13 +413,12 @@ class MainWindow(QMainWindow):
         return jobs
 
     def _refresh_next_chart(self) -> None:
-        jobs = self._chart_jobs()
-        self._chart_turn = (self._chart_turn + 1) % len(jobs)
-        jobs[self._chart_turn](self.player.playhead_ms)
+        self._chart_turn = (self._chart_turn + 1) % len(self._chart_jobs)
+        self._chart_jobs[self._chart_turn](self.player.playhead_ms)
 
     def refresh_charts(self) -> None:
         """Feed every chart and the status bar up to the playhead now (paused, stepped, or ended)."""
-        for job in self._chart_jobs():
+        for job in self._chart_jobs:
             job(self.player.playhead_ms)
 
     def _update_status(self) -> None:

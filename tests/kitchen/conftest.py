@@ -45,6 +45,14 @@ def window(qtbot, settings):
     win.close()
 
 
+@pytest.fixture
+def blocking(window):
+    """The window on the blocking lesson, paused."""
+    window.choose_lesson("blocking")
+    window.player.pause()
+    return window
+
+
 def play_frames(win, frames: int, dt_s: float = FRAME_S) -> None:
     """Play ``frames`` frames of ``dt_s`` seconds each, as the frame clock would."""
     win.player.play()

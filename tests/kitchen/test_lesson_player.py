@@ -11,12 +11,10 @@ BLOCKING_MOMENTS = [200.0, 390.0, 770.0, 2770.0, 6000.0]
 
 
 @pytest.fixture
-def guided(window):
+def guided(blocking):
     """The blocking lesson, paused, with the guided lesson switched on (as the G key does)."""
-    window.choose_lesson("blocking")
-    window.player.pause()
-    window.lesson_mode.set_guided(True)
-    return window
+    blocking.lesson_mode.set_guided(True)
+    return blocking
 
 
 def _state(window):

@@ -10,12 +10,11 @@ def _dimmed(window) -> list[bool]:
 
 
 @pytest.fixture
-def presenting(window):
-    window.choose_lesson("blocking")
-    window.player.pause()
-    window.lesson_mode.set_presenter(True)
-    yield window
-    window.lesson_mode.set_presenter(False)
+def presenting(blocking):
+    """The blocking lesson, paused, in presenter mode (switched off again afterwards)."""
+    blocking.lesson_mode.set_presenter(True)
+    yield blocking
+    blocking.lesson_mode.set_presenter(False)
 
 
 def test_f11_toggles_presenter_mode(window, qtbot):

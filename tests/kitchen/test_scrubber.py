@@ -21,13 +21,6 @@ def _same(a, b) -> bool:
         b.t, b.locks, b.process_memory_kib, b.completed, b.refused)
 
 
-@pytest.fixture
-def blocking(window):
-    window.choose_lesson("blocking")
-    window.player.pause()
-    return window
-
-
 def test_scrubbing_to_t_then_0_then_t_shows_identical_snapshots_in_every_pane(blocking, qtbot):
     """Click at t, at 0, at t again: every pane's snapshot is the same array for array."""
     scrubber = blocking.lesson_mode.scrubber
