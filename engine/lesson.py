@@ -122,8 +122,6 @@ class MomentFinder:
         self.first: dict[str, float] = {}
         self._position = 0
         self._done = 0
-        self._chef_process: dict[int, int] = {}
-        self._ticket_process: dict[int, int] = {}
         self._state = (KitchenState(timeline.cores, timeline.kernel_thread_kib, timeline.shared_locks)
                        if track_frozen else None)
 
@@ -146,22 +144,17 @@ class MomentFinder:
                 self._check_frozen(events, event.t)
 
     def _note(self, event: Event) -> None:
-        self._learn_owner(event)
         for moment in self._moments_of(event):
             self.first.setdefault(moment, float(event.t))
 
-    def _learn_owner(self, event: Event) -> None:
-        if event.kind == Ev.HIRE:
-            self._chef_process[event.kthread] = event.info
-        elif event.kind == Ev.ARRIVE:
-            self._ticket_process[event.uthread] = event.info
-
     def _ours(self, event: Event) -> bool:
+        """The event is about a chef or ticket of the studied process (process 0), or about nobody."""
+        head = self.timeline.head
         if event.kthread >= 0:
-            return self._chef_process.get(event.kthread, 0) == 0
-        return self._ticket_process.get(event.uthread, 0) == 0
+            return int(head.k_process[event.kthread]) == 0
+        return event.uthread < 0 or int(head.u_process[event.uthread]) == 0
 
-    def _moments_of(self, event: Event) -> list[str]:
+    def _moments_of(self, event: Event) -> Sequence[str]:
         kind = event.kind
         if kind == Ev.DEADLOCK:
             return ["deadlock"]
@@ -175,11 +168,9 @@ class MomentFinder:
             return []
         if kind in (Ev.FINISH, Ev.REFUSE):
             return self._count_done(kind)
-        return {
-            Ev.BLOCK: ["first block"] + (["first lock wait"] if isinstance(event.info, str) else []),
-            Ev.PARK: ["first park"], Ev.UPCALL: ["first upcall"], Ev.PREEMPT: ["first preempt"],
-            Ev.LOCK_WAIT: ["first lock wait"],
-        }.get(kind, [])
+        if kind == Ev.BLOCK and isinstance(event.info, str):
+            return ["first block", "first lock wait"]
+        return _FIRSTS_OF_OURS.get(kind, ())
 
     def _count_done(self, kind: str) -> list[str]:
         self._done += 1
@@ -201,6 +192,10 @@ class MomentFinder:
             self.first["frozen"] = float(t)
         elif not frozen and "frozen" in self.first:
             self.first["unfrozen"] = float(t)
+
+
+_FIRSTS_OF_OURS = {Ev.BLOCK: ("first block",), Ev.PARK: ("first park",), Ev.UPCALL: ("first upcall",),
+                   Ev.PREEMPT: ("first preempt",), Ev.LOCK_WAIT: ("first lock wait",)}
 
 
 def _frozen(state: KitchenState) -> bool:
