@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from engine.run import PaneRun, ScenarioRun
-from engine.trace import pane_end_ms
 
 COLUMNS = ("t_ms", "busy_stoves", "utilization", "kernel_memory_kib", "tasks_completed")
 
@@ -29,7 +28,7 @@ def _value_at(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarr
 def pane_metric_table(pane: PaneRun) -> np.ndarray:
     """Rows of (t_ms, busy stoves, utilization 0..1, kernel memory KiB, tasks completed) up to the pane's end."""
     timeline = pane.timeline
-    end = pane_end_ms(pane)
+    end = pane.reached_ms
     series = (timeline.busy, timeline.kernel_memory_kib, timeline.completed)
     times = np.union1d(np.concatenate([s.arrays()[0] for s in series]), [0.0, end])
     times = times[times <= end]

@@ -199,6 +199,11 @@ class PaneRun:
     def finished(self) -> bool:
         return self.end_ms is not None
 
+    @property
+    def reached_ms(self) -> float:
+        """The run's end, or how far it has been simulated so far."""
+        return self.end_ms if self.end_ms is not None else self.env.now
+
     def advance(self, until_ms: float, max_events: int | None = None) -> bool:
         """Simulate up to ``until_ms`` (capped by the scenario's duration); True once the run has ended."""
         limit = min(until_ms, self.scenario.duration_ms)

@@ -29,7 +29,7 @@ def pane_summary(run: PaneRun) -> dict:
     timeline = run.timeline
     head = timeline.head
     ours = timeline.u_owner[: head.n_uthreads] == 0
-    end = run.end_ms if run.end_ms is not None else run.env.now
+    end = run.reached_ms
     span = max(end, 0.0)
     cooked = timeline.cooked_by_process(end)
     busy = cooked[0]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 import engine
-from engine.run import PaneRun, ScenarioRun
+from engine.run import ScenarioRun
 from engine.timeline import Ev, Event, KitchenState, KState, Timeline, UState
 
 NS_PER_MS = 1_000_000
@@ -46,11 +46,6 @@ def _ns(t_ms: float) -> int:
 def _us(t_ns: int) -> int | float:
     """Microseconds as the format wants them: a whole number when exact, else to the nanosecond."""
     return t_ns // 1000 if t_ns % 1000 == 0 else t_ns / 1000
-
-
-def pane_end_ms(pane: PaneRun) -> float:
-    """Where a pane's trace ends: its end, or how far it has been simulated (as the summary does)."""
-    return pane.end_ms if pane.end_ms is not None else pane.env.now
 
 
 class _PaneTracks:
@@ -246,7 +241,7 @@ def trace_events(run: ScenarioRun, panes: Sequence[int] | None = None) -> Iterat
     """Trace events of the chosen panes (0-based indexes; all by default), one trace process each."""
     for index in range(len(run.panes)) if panes is None else panes:
         pane = run.panes[index]
-        yield from timeline_trace_events(pane.timeline, index + 1, pane_title(run, index), pane_end_ms(pane))
+        yield from timeline_trace_events(pane.timeline, index + 1, pane_title(run, index), pane.reached_ms)
 
 
 def write_events(events: Iterable[dict], out: TextIO, other_data: dict | None = None) -> int:
